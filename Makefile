@@ -1,0 +1,73 @@
+# Culture of Care: the two commands a newcomer needs are `make run` and `make test`.
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+PIP := $(VENV)/bin/pip
+HOST ?= 127.0.0.1
+PORT ?= 8000
+
+.PHONY: run test install assets migrate seed lint format check-access test-fast bench worker beat clean
+
+$(VENV)/.installed: pyproject.toml requirements.lock
+	test -d $(VENV) || $(PYTHON) -m venv $(VENV)
+	$(PIP) install --quiet --upgrade pip
+	$(PIP) install --quiet -r requirements.lock
+	touch $@
+
+install: $(VENV)/.installed
+
+static/vendor/.built: package.json package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+	rm -rf static/vendor public
+	mkdir -p static/vendor/nhsuk static/vendor/htmx public
+	cp node_modules/nhsuk-frontend/dist/nhsuk/nhsuk-frontend.min.css node_modules/nhsuk-frontend/dist/nhsuk/nhsuk-frontend.min.js static/vendor/nhsuk/
+	cp -r node_modules/nhsuk-frontend/dist/nhsuk/assets public/assets
+	cp node_modules/htmx.org/dist/htmx.min.js static/vendor/htmx/
+	touch $@
+
+assets: static/vendor/.built
+
+migrate: install
+	DEBUG=$${DEBUG:-1} $(PY) manage.py migrate --noinput
+
+seed: migrate
+	DEBUG=$${DEBUG:-1} $(PY) manage.py seed_demo --if-empty
+
+# Sets up, migrates, loads the demo when the database is empty and serves on 127.0.0.1:8000.
+run: install assets seed
+	DEBUG=$${DEBUG:-1} $(PY) manage.py runserver $(HOST):$(PORT)
+
+worker: install
+	$(VENV)/bin/celery -A culture_of_care worker --loglevel=info
+
+beat: install
+	$(VENV)/bin/celery -A culture_of_care beat --loglevel=info
+
+lint: install
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+
+format: install
+	$(VENV)/bin/ruff check --fix .
+	$(VENV)/bin/ruff format .
+
+check-access: install
+	TESTING=1 $(PY) manage.py check_access
+
+# The whole suite: lint, migrations in step, the tenancy check, then pytest (browser tests too).
+test: install assets
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+	TESTING=1 $(PY) manage.py makemigrations --check --dry-run
+	TESTING=1 $(PY) manage.py check_access
+	TESTING=1 $(PY) -m pytest -n $${PYTEST_WORKERS:-2} --dist loadgroup $(PYTEST_ARGS)
+
+test-fast: install
+	TESTING=1 $(PY) -m pytest -m "not system" -x -q $(PYTEST_ARGS)
+
+bench: install
+	TESTING=1 $(PY) bench/run.py
+
+clean:
+	rm -rf $(VENV) node_modules static/vendor public staticfiles

@@ -1,0 +1,40 @@
+"""Two-factor authentication for the programme-wide roles."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from allauth.mfa.utils import is_mfa_enabled
+from django.conf import settings
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect
+
+from culture_of_care.access import has_role
+from culture_of_care.accounts.roles import NEEDS_MFA
+
+# Pages a person may reach before setting up MFA: the set-up itself, signing out, static files.
+_ALLOWED_PREFIXES = ("/accounts/2fa/", "/accounts/logout/", "/accounts/invitation/")
+
+
+class RequireMFAMiddleware:
+    """Sends programme admins and leads without an authenticator to set one up.
+
+    Until they have one, every other page (and the API) redirects to the TOTP set-up page.
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        user = getattr(request, "user", None)
+        path = request.path
+        if (
+            user is not None
+            and user.is_authenticated
+            and not path.startswith(_ALLOWED_PREFIXES)
+            and not path.startswith(settings.STATIC_URL)
+            and has_role(user, *NEEDS_MFA)
+            and not is_mfa_enabled(user)
+        ):
+            return redirect("mfa_activate_totp")
+        return self.get_response(request)

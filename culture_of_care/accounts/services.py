@@ -1,0 +1,121 @@
+"""Writes about people: inviting them, accepting invitations, granting roles."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.conf import settings
+from django.core.mail import send_mail
+from django.db import transaction
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone
+
+from culture_of_care.accounts.models import Invitation, RoleAssignment, User
+from culture_of_care.audit.services import audit_record
+
+
+def user_get_or_create(
+    *, email: str, full_name: str, lived_experience: bool = False, job_title: str = ""
+) -> tuple[User, bool]:
+    """The person with this e-mail address, created without a password if new."""
+    email = email.strip().lower()
+    user = User.objects.filter(email__iexact=email).first()
+    if user:
+        return user, False
+    user = User.objects.create_user(
+        email=email,
+        full_name=full_name.strip(),
+        lived_experience=lived_experience,
+        job_title=job_title,
+    )
+    return user, True
+
+
+def role_grant(
+    *,
+    user: User,
+    role: str,
+    organisation_id: int | None = None,
+    ward_id: int | None = None,
+    actor: Any = None,
+) -> tuple[RoleAssignment, bool]:
+    """Give ``user`` a role (idempotent)."""
+    assignment, created = RoleAssignment.objects.get_or_create(
+        user=user, role=role, organisation_id=organisation_id, ward_id=ward_id
+    )
+    if created:
+        audit_record(
+            actor=actor,
+            action="role.grant",
+            obj=assignment,
+            organisation_id=organisation_id,
+            summary=f"{user.email} given role {role}",
+        )
+    return assignment, created
+
+
+@transaction.atomic
+def invitation_create(
+    *, user: User, invited_by: Any = None, organisation_id: int | None = None
+) -> Invitation:
+    """Create a single-use invitation and e-mail its link once the transaction commits."""
+    token, token_hash = Invitation.new_token()
+    invitation = Invitation.objects.create(
+        user=user,
+        token_hash=token_hash,
+        invited_by=invited_by if getattr(invited_by, "pk", None) else None,
+        organisation_id=organisation_id,
+        expires_at=Invitation.default_expiry(),
+    )
+    audit_record(
+        actor=invited_by,
+        action="invitation.create",
+        obj=invitation,
+        organisation_id=organisation_id,
+        summary=f"Invited {user.email}",
+    )
+    from culture_of_care.accounts.tasks import send_invitation
+
+    transaction.on_commit(lambda: send_invitation.delay(invitation.id, token))
+    return invitation
+
+
+def invitation_send(*, invitation_id: int, token: str) -> bool:
+    """Send the invitation e-mail unless it has already gone (a retried task sends once)."""
+    invitation = Invitation.objects.select_related("user", "invited_by").get(id=invitation_id)
+    if invitation.sent_at is not None:
+        return False
+    link = settings.SITE_URL + reverse("invitation_accept", kwargs={"token": token})
+    context = {
+        "invitation": invitation,
+        "user": invitation.user,
+        "link": link,
+        "days": settings.INVITATION_VALID_DAYS,
+    }
+    send_mail(
+        subject="You are invited to Culture of Care",
+        message=render_to_string("accounts/email/invitation.txt", context),
+        from_email=settings.DEFAULT_FROM_EMAIL,
+        recipient_list=[invitation.user.email],
+    )
+    Invitation.objects.filter(id=invitation.id).update(sent_at=timezone.now())
+    return True
+
+
+@transaction.atomic
+def invitation_accept(*, invitation: Invitation, password: str) -> User:
+    """Set the invited person's password and use up the invitation."""
+    locked = Invitation.objects.select_for_update().get(id=invitation.id)
+    if not locked.is_usable:
+        raise ValueError("This invitation has already been used or has expired.")
+    user = locked.user
+    user.set_password(password)
+    user.is_active = True
+    user.save(update_fields=["password", "is_active"])
+    locked.accepted_at = timezone.now()
+    locked.save(update_fields=["accepted_at"])
+    # Any other outstanding links for this person stop working too.
+    Invitation.objects.filter(user=user, accepted_at__isnull=True).update(expires_at=timezone.now())
+    audit_record(actor=user, action="invitation.accept", obj=locked, summary=user.email)
+    return user

@@ -1,0 +1,32 @@
+"""Writing audit entries (called from other services inside their transaction)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db import models
+
+from culture_of_care.audit.models import AuditEntry
+
+
+def audit_record(
+    *,
+    actor: Any,
+    action: str,
+    obj: models.Model,
+    organisation_id: int | None = None,
+    summary: str = "",
+    changes: dict[str, Any] | None = None,
+) -> AuditEntry:
+    """Record that ``actor`` did ``action`` to ``obj``."""
+    if organisation_id is None:
+        organisation_id = getattr(obj, "organisation_id", None)
+    return AuditEntry.objects.create(
+        organisation_id=organisation_id,
+        actor=actor if getattr(actor, "pk", None) else None,
+        action=action,
+        object_type=obj._meta.label_lower,
+        object_id=str(obj.pk),
+        summary=summary[:500],
+        changes=changes or {},
+    )

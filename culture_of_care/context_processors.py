@@ -1,0 +1,41 @@
+"""The header navigation, chosen by the roles the signed-in person holds."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.http import HttpRequest
+from django.urls import NoReverseMatch, reverse
+
+from culture_of_care.access import has_role, is_programme_admin, read_reach
+from culture_of_care.accounts.roles import Role
+
+# (text, url name, roles that see it; empty means anyone with any reach)
+NAV: list[tuple[str, str, tuple[str, ...]]] = [
+    ("Home", "home", ()),
+    ("Organisations", "organisations:list", ()),
+    ("Wards", "wards:list", ()),
+    ("Learning library", "improvement:library", ()),
+    ("Coaching", "coaching:index", ()),
+    ("Risk", "risk:dashboard", ()),
+    ("Onboarding", "organisations:import", (Role.PROGRAMME_ADMIN,)),
+]
+
+
+def navigation(request: HttpRequest) -> dict[str, Any]:
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated:
+        return {}
+    if read_reach(user).is_empty and not is_programme_admin(user):
+        return {}
+    items = []
+    for text, name, roles in NAV:
+        if roles and not has_role(user, *roles):
+            continue
+        try:
+            href = reverse(name)
+        except NoReverseMatch:
+            continue  # that part of the programme is not installed in this build
+        current = request.path == href if href == "/" else request.path.startswith(href)
+        items.append({"text": text, "href": href, "current": current})
+    return {"nav_items": items}

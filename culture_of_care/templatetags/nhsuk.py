@@ -1,0 +1,88 @@
+"""Template tags that render Django forms with the NHS.UK frontend markup.
+
+``{% nhsuk_field form.name %}`` renders a label, hint, inline error and the right input for the
+widget; ``{% nhsuk_error_summary form %}`` renders the error summary that takes focus.
+Loaded as a template builtin, so templates need no ``{% load %}``.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms, template
+
+register = template.Library()
+
+
+def _kind(widget: forms.Widget) -> str:
+    if isinstance(widget, forms.CheckboxSelectMultiple):
+        return "checkboxes"
+    if isinstance(widget, forms.RadioSelect):
+        return "radios"
+    if isinstance(widget, forms.CheckboxInput):
+        return "checkbox"
+    if isinstance(widget, forms.Select | forms.SelectMultiple):
+        return "select"
+    if isinstance(widget, forms.Textarea):
+        return "textarea"
+    if isinstance(widget, forms.FileInput):
+        return "file"
+    if isinstance(widget, forms.HiddenInput):
+        return "hidden"
+    return "input"
+
+
+_WIDTHS = {"width-2": 2, "width-3": 3, "width-4": 4, "width-5": 5, "width-10": 10, "width-20": 20}
+
+
+@register.inclusion_tag("includes/field.html")
+def nhsuk_field(
+    field: forms.BoundField, label_size: str = "", width: str = "", inline: bool = False
+) -> dict[str, Any]:
+    widget = field.field.widget
+    kind = _kind(widget)
+    input_type = getattr(widget, "input_type", "text")
+    return {
+        "field": field,
+        "kind": kind,
+        "input_type": input_type,
+        "label_size": label_size,
+        "width": width if width in _WIDTHS else "",
+        "inline": inline,
+        "describedby": " ".join(
+            part
+            for part, present in (
+                (f"{field.auto_id}-hint", bool(field.help_text)),
+                (f"{field.auto_id}-error", bool(field.errors)),
+            )
+            if present
+        ),
+    }
+
+
+@register.inclusion_tag("includes/error_summary.html")
+def nhsuk_error_summary(*forms_: forms.BaseForm | None) -> dict[str, Any]:
+    items: list[dict[str, str]] = []
+    for form in forms_:
+        if form is None or not form.is_bound:
+            continue
+        forms_list = list(form.forms) if hasattr(form, "forms") else [form]
+        if hasattr(form, "non_form_errors"):
+            items.extend({"text": str(e), "href": ""} for e in form.non_form_errors())
+        for sub in forms_list:
+            items.extend({"text": str(e), "href": ""} for e in sub.non_field_errors())
+            for name, errors in sub.errors.items():
+                if name == "__all__":
+                    continue
+                bound = sub[name]
+                items.extend({"text": str(e), "href": f"#{bound.auto_id}"} for e in errors)
+    return {"items": items}
+
+
+@register.filter
+def get_item(mapping: Any, key: Any) -> Any:
+    """``{{ mapping|get_item:key }}`` for dictionaries in templates."""
+    try:
+        return mapping.get(key)
+    except AttributeError:
+        return None

@@ -1,0 +1,24 @@
+from django.contrib import admin
+from django.urls import include, path
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+
+from culture_of_care import views
+from culture_of_care.api_urls import urlpatterns as api_v1
+
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("accessibility/", views.accessibility, name="accessibility"),
+    path("privacy/", views.privacy, name="privacy"),
+    path("accounts/", include("culture_of_care.accounts.urls")),
+    path("accounts/", include("allauth.urls")),
+    path("organisations/", include("organisations.urls")),
+    path("wards/", include("wards.urls")),
+    path("improvement/", include("culture_of_care.improvement.urls")),
+    path("reporting/", include("culture_of_care.reporting.urls")),
+    path("coaching/", include("coaching.urls")),
+    path("risk/", include("risk.urls")),
+    path("api/v1/", include((api_v1, "api"))),
+    path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
+    path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
+    path("django-admin/", admin.site.urls),
+]
