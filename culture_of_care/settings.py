@@ -100,7 +100,7 @@ SILENCED_SYSTEM_CHECKS = ["models.W047"]
 USING_POSTGRES = DATABASES["default"]["ENGINE"].endswith("postgresql")
 
 REDIS_URL = env.str("REDIS_URL", default="")
-if REDIS_URL:
+if REDIS_URL and not TESTING:
     CACHES = {
         "default": {
             "BACKEND": "django_redis.cache.RedisCache",
@@ -109,6 +109,7 @@ if REDIS_URL:
         }
     }
 else:
+    # Tests keep rate limits and caches per process, so parallel workers cannot disturb each other.
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
 AUTH_USER_MODEL = "accounts.User"
@@ -215,7 +216,8 @@ SPECTACULAR_SETTINGS = {
 # Celery: with no REDIS_URL, tasks run in-process (the embedded demo default).
 CELERY_BROKER_URL = REDIS_URL or "memory://"
 CELERY_RESULT_BACKEND = None
-CELERY_TASK_ALWAYS_EAGER = env.bool("CELERY_TASK_ALWAYS_EAGER", default=not REDIS_URL)
+# Tests run tasks in-process, except those that start a real worker on Redis themselves.
+CELERY_TASK_ALWAYS_EAGER = env.bool("CELERY_TASK_ALWAYS_EAGER", default=not REDIS_URL or TESTING)
 CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True

@@ -21,7 +21,7 @@ def organisation_list(request: HttpRequest) -> HttpResponse:
     form = OrganisationFilterForm(request.GET or None)
     organisations = Organisation.objects.visible_to(request.user).annotate(
         ward_total=Count("wards", distinct=True), bed_total=Sum("wards__beds")
-    )
+    ).order_by("name")
     if form.is_valid():
         organisations = form.filter(organisations)
     page = Paginator(organisations, 50).get_page(request.GET.get("page"))
