@@ -625,7 +625,7 @@ def _attribute_chart(
             raise ValueError(f"a proportion's numerator exceeds its denominator at index {i}")
     _check_fix_after(fix_after)
     target_value = _optional_finite(target, "target")
-    k = _finite_list([multiplier], "multiplier")[0]
+    k = _finite(multiplier, "multiplier")
     if k <= 0:
         raise ValueError(f"multiplier must be positive, got {multiplier!r}")
 
@@ -804,21 +804,20 @@ def _direction(improvement: str) -> int:
 def _finite_list(values: Iterable[float], name: str) -> list[float]:
     if isinstance(values, (str, bytes)):
         raise ValueError(f"{name} must be a sequence of numbers")
-    result = []
-    for i, v in enumerate(values):
-        if isinstance(v, bool) or not isinstance(v, (numbers.Real, Decimal)):
-            raise ValueError(f"{name}[{i}] is not a number: {v!r}")
-        f = float(v)
-        if not math.isfinite(f):
-            raise ValueError(f"{name}[{i}] is not finite: {v!r} (drop missing values first)")
-        result.append(f)
+    return [_finite(v, f"{name}[{i}]") for i, v in enumerate(values)]
+
+
+def _finite(value: float, name: str) -> float:
+    if isinstance(value, bool) or not isinstance(value, (numbers.Real, Decimal)):
+        raise ValueError(f"{name} is not a number: {value!r}")
+    result = float(value)
+    if not math.isfinite(result):
+        raise ValueError(f"{name} is not finite: {value!r}")
     return result
 
 
 def _optional_finite(value: float | None, name: str) -> float | None:
-    if value is None:
-        return None
-    return _finite_list([value], name)[0]
+    return None if value is None else _finite(value, name)
 
 
 def _mean_or_nan(values: Sequence[float]) -> float:

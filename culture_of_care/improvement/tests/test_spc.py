@@ -154,6 +154,27 @@ def test_rebased_facets_match_the_r_summary_snapshot() -> None:
 # XmR: hand-worked limits, to 1e-9
 
 
+@pytest.mark.parametrize(
+    ("screen", "mr_bar"),
+    [
+        # Ranges: 1, 1, 1, 8, 9 and twelve 1s -> MRbar 32/17; the cut-off 3.267 x 32/17 = 6.15
+        # drops the 8 and the 9, leaving fifteen 1s -> MRbar 1.
+        (True, 1.0),
+        (False, 32 / 17),
+    ],
+)
+def test_vignette_deviations_outlier(screen: bool, mr_bar: float) -> None:
+    # vignettes/deviations.Rmd: the outlier 10 stays in the mean (35/18) either way.
+    values = [1, 2, 1, 2, 10, 1, 2, 1, 2, 1, 2, 1, 2, 1, 2, 1, 2, 1]
+    result = xmr(values, improvement="increase", screen_outliers=screen)
+    point = result.points[0]
+    assert point.mean == pytest.approx(35 / 18, rel=EXACT)
+    assert result.periods[0].mr_bar == pytest.approx(mr_bar, rel=EXACT)
+    assert point.lower_limit == pytest.approx(35 / 18 - 2.66 * mr_bar, rel=EXACT)
+    assert point.upper_limit == pytest.approx(35 / 18 + 2.66 * mr_bar, rel=EXACT)
+    assert rules(result) == [COMMON_CAUSE] * 4 + [ABOVE_UCL] + [COMMON_CAUSE] * 13
+
+
 def test_harness_limits_worked_by_hand() -> None:
     result = xmr(HARNESS, improvement="increase")
     point = result.points[0]
@@ -241,7 +262,7 @@ def test_assurance_uses_the_last_rebase_period() -> None:
     assert result.assurance == "pass"
 
 
-def test_equal_value_breaks_an_mdc_trend() -> None:
+def test_trend_broken_by_equal_value() -> None:
     # [4, 1, 2, 3, 3, 4, 5, 6, 3, 4]: the repeated 3 leaves at most 3 rises in a row.
     # Mean 3.5, MRbar 12/9, limits 3.5 -/+ 3.5467: nothing outside; no 7 on one side.
     broken = xmr([4, 1, 2, 3, 3, 4, 5, 6, 3, 4], improvement="increase")
@@ -261,7 +282,7 @@ def test_six_rises_of_seven_points_make_a_trend_but_five_do_not() -> None:
     assert set(rules(five_rises)) == {COMMON_CAUSE}
 
 
-def test_trend_crossing_the_mean_takes_the_trend_direction() -> None:
+def test_trend_7_increasing_crossing_mean() -> None:
     # [10, 2, 3, 4, 5, 6, 7, 8, 1, 9]: mean 5.5, MRbar 29/9, limits 5.5 -/+ 8.571.
     # The trend 2..8 runs from below the mean to above it; every point is "Increasing".
     result = xmr([10, 2, 3, 4, 5, 6, 7, 8, 1, 9], improvement="increase")
@@ -295,8 +316,8 @@ def test_peak_shared_by_two_trends_is_labelled_by_the_trend_after_it() -> None:
     assert rules(result)[12:] == [TREND_INCREASING] * 6 + [TREND_DECREASING] * 7
 
 
-def test_two_in_three_needs_all_three_on_one_side() -> None:
-    # 12 is close above (11.773 < 12 < 12.66); 10.5 is above but not close; 9 is below.
+def test_two_in_three_flags_only_the_close_points() -> None:
+    # 12 is close above (11.773 < 12 < 12.66); 10.5 is above but not close.
     assert tail_rules([12, 10.5, 12, 10.5, 9.5]) == [
         TWO_IN_THREE_ABOVE,
         COMMON_CAUSE,  # the third point of the window is not flagged
@@ -304,7 +325,10 @@ def test_two_in_three_needs_all_three_on_one_side() -> None:
         COMMON_CAUSE,
         COMMON_CAUSE,
     ]
-    # two_of_three_middle_point_below_mean: the same close points around a point below.
+
+
+def test_two_of_three_middle_point_below_mean() -> None:
+    # The same two close points around a point below the mean (9): no window is one-sided.
     assert set(tail_rules([12, 9, 12, 10.5, 9.5])) == {COMMON_CAUSE}
 
 
@@ -328,6 +352,18 @@ def test_two_adjacent_close_points_opposite_neighbours() -> None:
         TWO_IN_THREE_ABOVE,
         COMMON_CAUSE,
     ]
+
+
+def test_two_in_three_window_with_a_point_on_the_mean_does_not_fire() -> None:
+    # 9.5, 12, 12, 10, 9.5: the only window holding both close points on one side has the
+    # third point exactly on the mean (side 0), so |sum| is 2, not 3.
+    assert set(tail_rules([9.5, 12, 12, 10, 9.5])) == {COMMON_CAUSE}
+
+
+def test_two_in_three_windows_do_not_hang_over_the_end_of_a_period() -> None:
+    # Two close points at the very end, after a point below the mean: R pads with side 0.
+    assert set(tail_rules([9.5, 12, 12])) == {COMMON_CAUSE}
+    assert tail_rules([10.5, 12, 12]) == [COMMON_CAUSE, TWO_IN_THREE_ABOVE, TWO_IN_THREE_ABOVE]
 
 
 def test_two_in_three_opposite_sides_never_fire() -> None:
@@ -411,7 +447,7 @@ def test_constant_series_unscreened_has_zero_width_limits() -> None:
     assert result.assurance == "fail"
 
 
-def test_zero_width_limits_after_screening_put_every_off_mean_point_outside() -> None:
+def test_py_port_zero_width_limits_put_every_off_mean_point_outside() -> None:
     # py_port_zero_width_limits: ten 1s and a 5. Ranges nine 0s and a 4 -> MRbar 0.4, the 4
     # is screened out, MRbar 0, so both limits equal the mean 15/11.
     result = xmr([1] * 10 + [5], improvement="increase")
