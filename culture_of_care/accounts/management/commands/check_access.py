@@ -19,6 +19,7 @@ from django.core.management.base import BaseCommand, CommandError
 from culture_of_care.access import TenantQuerySet
 
 CHECKED_NAMES = {"views.py", "api.py", "tasks.py"}
+SCOPING_HELPERS = {"get_visible_or_404", "get_editable_or_403"}
 ALLOW = re.compile(r"#\s*access:\s*allowed\s*\(.+\)")
 
 
@@ -53,6 +54,14 @@ def violations(path: Path, names: set[str]) -> list[str]:
         for node in ast.walk(tree)
         if isinstance(node, ast.Attribute) and node.attr in {"visible_to", "editable_by"}
     }
+    # ``get_visible_or_404(Model.objects.select_related(...), user, ...)`` scopes its argument.
+    for node in ast.walk(tree):
+        if (
+            isinstance(node, ast.Call)
+            and getattr(node.func, "id", getattr(node.func, "attr", "")) in SCOPING_HELPERS
+            and node.args
+        ):
+            scoped.update(id(inner) for inner in ast.walk(node.args[0]))
     for node in ast.walk(tree):
         if (
             isinstance(node, ast.Attribute)
