@@ -4,11 +4,32 @@ else. Programme admins and leads come with an authenticator so MFA lets them thr
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import pytest
-from django.test import Client
 
 from culture_of_care.accounts.roles import Role
-from tests.factories import OrganisationFactory, WardFactory, user_with_role
+
+if TYPE_CHECKING:
+    from django.test import Client
+
+
+def OrganisationFactory(**kwargs):  # noqa: N802 - factories load only once Django is ready
+    from tests.factories import OrganisationFactory as factory
+
+    return factory(**kwargs)
+
+
+def WardFactory(**kwargs):  # noqa: N802
+    from tests.factories import WardFactory as factory
+
+    return factory(**kwargs)
+
+
+def user_with_role(role, **kwargs):
+    from tests.factories import user_with_role as make
+
+    return make(role, **kwargs)
 
 
 @pytest.fixture
@@ -114,6 +135,8 @@ def no_role_user(db):
 @pytest.fixture
 def client_for():
     """``client_for(user)``: a test client signed in as that person."""
+
+    from django.test import Client
 
     def make(user) -> Client:
         client = Client()
