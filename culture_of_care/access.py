@@ -50,6 +50,8 @@ EDIT_RULES: dict[str, dict[str, str]] = {
     },
     "risk": {Role.RISK_LEAD: ORG_SCOPE, Role.ORGANISATION_LEAD: ORG_SCOPE},
     "executive_actions": {Role.EXECUTIVE: ORG_SCOPE, Role.LEADERSHIP_COACH: ORG_SCOPE},
+    # Who coaches whom (ward coach assignments, coach pairs): programme admins only.
+    "coaching_setup": {},
 }
 
 
