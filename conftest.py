@@ -144,3 +144,12 @@ def client_for():
         return client
 
     return make
+
+
+@pytest.fixture(autouse=True)
+def _fresh_cache():
+    """Rate limits and caches start empty in every test."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield

@@ -13,7 +13,12 @@ from culture_of_care.access import has_role
 from culture_of_care.accounts.roles import NEEDS_MFA
 
 # Pages a person may reach before setting up MFA: the set-up itself, signing out, static files.
-_ALLOWED_PREFIXES = ("/accounts/2fa/", "/accounts/logout/", "/accounts/invitation/")
+_ALLOWED_PREFIXES = (
+    "/accounts/2fa/",
+    "/accounts/reauthenticate/",
+    "/accounts/logout/",
+    "/accounts/invitation/",
+)
 
 
 class RequireMFAMiddleware:
