@@ -30,7 +30,11 @@ class WardFactory(DjangoModelFactory):
     organisation = factory.SubFactory(OrganisationFactory)
     code = factory.Sequence(lambda n: f"W{n:03d}")
     name = factory.Sequence(lambda n: f"Ward {n}")
-    service_type = factory.LazyFunction(lambda: ServiceType.objects.get(code="10"))
+    service_type = factory.LazyFunction(
+        lambda: ServiceType.objects.get_or_create(
+            code="10", defaults={"name": "Acute adult mental health care", "group": "Adult acute"}
+        )[0]
+    )
     beds = 18
     coaching_start = date(2025, 4, 1)
     coaching_end = date(2027, 4, 1)
