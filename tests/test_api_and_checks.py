@@ -1,0 +1,123 @@
+"""The API obeys the same scoping; the tenancy check catches unscoped queries; deploy settings."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+from django.core.management import call_command
+
+from culture_of_care.accounts.management.commands import check_access
+from tests.factories import WardFactory
+
+
+def test_api_lists_only_reachable_wards(client_for, ward_member, ward, other_ward):
+    response = client_for(ward_member).get("/api/v1/wards/")
+    assert response.status_code == 200
+    names = [row["name"] for row in response.json()["results"]]
+    assert names == ["Willow Ward"]
+
+
+def test_api_other_organisation_is_404(client_for, ward_member, other_ward):
+    client = client_for(ward_member)
+    assert client.get(f"/api/v1/wards/{other_ward.pk}/").status_code == 404
+    code = other_ward.organisation.ods_code
+    assert client.get(f"/api/v1/organisations/{code}/").status_code == 404
+
+
+def test_api_needs_authentication(client, ward):
+    assert client.get("/api/v1/wards/").status_code in (401, 403)
+
+
+def test_api_token_authentication(client, ward_member, ward):
+    from rest_framework.authtoken.models import Token
+
+    token = Token.objects.create(user=ward_member)
+    response = client.get("/api/v1/wards/", HTTP_AUTHORIZATION=f"Token {token.key}")
+    assert response.status_code == 200
+    assert response.json()["count"] == 1
+
+
+def test_api_ward_list_query_count(client_for, org_lead, org, django_assert_max_num_queries):
+    WardFactory.create_batch(5, organisation=org)
+    client = client_for(org_lead)
+    with django_assert_max_num_queries(8):
+        response = client.get("/api/v1/wards/")
+    assert response.json()["count"] == 5
+
+
+def test_list_pages_query_count(client_for, admin, django_assert_max_num_queries):
+    WardFactory.create_batch(6)
+    client = client_for(admin)
+    with django_assert_max_num_queries(15):
+        assert client.get("/wards/").status_code == 200
+    with django_assert_max_num_queries(15):
+        assert client.get("/organisations/").status_code == 200
+
+
+def test_openapi_schema_is_served(client_for, ward_member):
+    response = client_for(ward_member).get("/api/schema/")
+    assert response.status_code == 200
+    assert b"/api/v1/wards/" in response.content
+
+
+def test_access_check_passes_on_the_codebase(db):
+    call_command("check_access")
+
+
+def test_access_check_catches_an_unscoped_query(tmp_path):
+    bad = tmp_path / "views.py"
+    bad.write_text(
+        "from wards.models import Ward\n\n"
+        "def view(request):\n"
+        "    a = Ward.objects.visible_to(request.user)\n"
+        "    b = Ward.objects.filter(pk=1)\n"
+        "    c = Ward.objects.all()  # access: allowed (admin-only export)\n"
+        "    return a, b, c\n"
+    )
+    found = check_access.violations(bad, {"Ward"})
+    assert len(found) == 1
+    assert ":5: Ward.objects" in found[0]
+
+
+def test_check_deploy_is_clean_in_a_production_like_environment():
+    env = {
+        **os.environ,
+        "DEBUG": "false",
+        "TESTING": "false",
+        "SECRET_KEY": "x" * 60 + "-production-like-secret-key-for-the-check",
+        "ALLOWED_HOSTS": "cultureofcare.example.nhs.uk",
+        "DATABASE_URL": "sqlite:///:memory:",
+    }
+    result = subprocess.run(  # noqa: S603 - our own manage.py with a fixed argument list
+        [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
+        cwd=Path(settings.BASE_DIR),
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_settings_refuse_to_start_without_a_secret_key_when_debug_is_off():
+    env = {**os.environ, "DEBUG": "false", "TESTING": "false", "SECRET_KEY": ""}
+    result = subprocess.run(  # noqa: S603
+        [sys.executable, "manage.py", "check"],
+        cwd=Path(settings.BASE_DIR),
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert result.returncode != 0
+    assert "SECRET_KEY must be set" in result.stderr
+
+
+@pytest.mark.parametrize("url", ["/accessibility/", "/privacy/"])
+def test_information_pages_are_public(client, url):
+    assert client.get(url).status_code == 200
