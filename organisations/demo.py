@@ -365,6 +365,7 @@ def seed_foundation(ctx: DemoContext) -> None:
     for i, ward in enumerate(wards):
         coach = coaches[min(i // 11, len(coaches) - 1)]
         ward.qi_coach = coach
+        people.grant(coach, Role.QI_COACH, ward.organisation_id, ward.id)
         for member in range(3):
             user = (
                 login(Role.WARD_MEMBER, "ward", "Ward team member")
