@@ -1,0 +1,41 @@
+"""The risk panel on an organisation's page, and the adviser's digest reminder."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.urls import reverse
+
+from culture_of_care.access import read_reach
+
+
+def organisation_panel(user: Any, organisation: Any) -> dict[str, Any] | None:
+    """Cohort, latest maturity and milestones done, for those who see the risk pages."""
+    if organisation is None:
+        return None
+    reach = read_reach(user)
+    if not (reach.everything or organisation.id in reach.organisation_ids):
+        return None
+    from risk import selectors
+    from risk.models import SelfAssessment
+
+    participation = selectors.participation_for(organisation)
+    latest = (
+        SelfAssessment.objects.filter(organisation=organisation)
+        .prefetch_related("ratings")
+        .order_by("-quarter")
+        .first()
+    )
+    return {
+        "participation": participation,
+        "maturity": selectors.maturity_summary(latest),
+        "milestones_done": selectors.milestone_summary([organisation.id]).get(organisation.id, 0),
+        "milestone_total": selectors.active_milestone_total(),
+        "url": reverse("risk:organisation", args=[organisation.ods_code]),
+    }
+
+
+def digest_reminders(user: Any) -> list[str]:
+    from risk import selectors
+
+    return selectors.overdue_self_assessments(user)
