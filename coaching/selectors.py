@@ -1,0 +1,420 @@
+"""Reads reused by the coaching pages, the API, the export, panels and reminders.
+
+Every function takes the reading user and starts from ``visible_to``/``readable_by``, so the
+confidentiality rule in ``coaching.models`` applies wherever these are used.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from typing import Any
+
+from django.db.models import (
+    Count,
+    IntegerField,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Value,
+)
+from django.db.models.functions import Coalesce, TruncMonth
+from django.utils import timezone
+
+from coaching.models import (
+    Action,
+    ActionStatus,
+    CoachingRhythm,
+    CoachingSession,
+    CoachPair,
+    Executive,
+    SessionKind,
+    SessionStatus,
+    confidential_organisation_ids,
+)
+from culture_of_care.access import has_role, is_programme_admin
+from culture_of_care.accounts.models import RoleAssignment
+from culture_of_care.accounts.roles import Role
+from culture_of_care.improvement.models import ProgressScore, ScoredBy, Signal
+from organisations.models import Organisation
+from wards.models import Ward, WardStatus
+
+NO_CONTACT_AFTER = timedelta(weeks=6)
+EXECUTIVE_COVERAGE_PERIOD = timedelta(days=91)
+# DOMAIN.md: no figure about executives with fewer than 5 people behind it.
+SMALL_NUMBER = 5
+LEADERSHIP_KINDS = (
+    SessionKind.ORGANISATION,
+    SessionKind.EXECUTIVE,
+    SessionKind.REVERSE_MENTORING,
+)
+COACH_ROLES = (Role.QI_COACH, Role.LEADERSHIP_COACH, Role.RISK_LEAD)
+
+
+def _count(qs: QuerySet, group: str) -> Coalesce:
+    """A correlated COUNT subquery for ``qs`` (already filtered on ``OuterRef``)."""
+    return Coalesce(
+        Subquery(qs.order_by().values(group).annotate(n=Count("id")).values("n")[:1]),
+        Value(0),
+        output_field=IntegerField(),
+    )
+
+
+def is_coach(user: Any) -> bool:
+    return has_role(user, *COACH_ROLES)
+
+
+# --- Caseload ------------------------------------------------------------------------------
+
+
+@dataclass
+class Caseload:
+    wards: list[Ward] = field(default_factory=list)
+    organisations: list[Organisation] = field(default_factory=list)
+    organisation_label: str = ""
+
+    @property
+    def is_empty(self) -> bool:
+        return not (self.wards or self.organisations)
+
+
+def _flag(rows: list[Any], today: date, *, started: bool = True) -> None:
+    for row in rows:
+        row.no_recent_contact = started and (
+            row.last_contact is None or row.last_contact < today - NO_CONTACT_AFTER
+        )
+
+
+def caseload_wards(user: Any) -> list[Ward]:
+    """The wards ``user`` coaches, each with last contact, next session, score, actions, signals."""
+    today = timezone.localdate()
+    sessions = CoachingSession.objects.filter(ward=OuterRef("pk"), status=SessionStatus.LOGGED)
+    actions = Action.objects.filter(ward=OuterRef("pk"), status=ActionStatus.OPEN).exclude(
+        session__status=SessionStatus.DRAFT
+    )
+    scores = ProgressScore.objects.filter(ward=OuterRef("pk")).order_by(
+        "-month", "scored_by"
+    )  # "coach" sorts before "team": the coach's score wins a tie
+    wards = list(
+        Ward.objects.visible_to(user)
+        .filter(qi_coach=user)
+        .exclude(status=WardStatus.WITHDRAWN)
+        .select_related("organisation")
+        .annotate(
+            last_contact=Subquery(
+                sessions.filter(date__lte=today).order_by("-date").values("date")[:1]
+            ),
+            next_session=Subquery(
+                sessions.filter(next_session_on__gte=today)
+                .order_by("next_session_on")
+                .values("next_session_on")[:1]
+            ),
+            open_actions=_count(actions, "ward"),
+            overdue_actions=_count(actions.filter(due_on__lt=today), "ward"),
+            signals_to_review=_count(
+                Signal.objects.filter(ward=OuterRef("pk"), reviewed_at__isnull=True), "ward"
+            ),
+            latest_score=Subquery(scores.values("score")[:1]),
+            latest_score_by=Subquery(scores.values("scored_by")[:1]),
+            latest_score_month=Subquery(scores.values("month")[:1]),
+        )
+        .order_by("organisation__name", "name")
+    )
+    for ward in wards:
+        started = ward.coaching_start is None or ward.coaching_start <= today
+        _flag([ward], today, started=started)
+        ward.latest_score_by_label = dict(ScoredBy.choices).get(ward.latest_score_by, "")
+    return wards
+
+
+def _organisation_rows(org_ids: set[int], kinds: tuple[str, ...], user: Any) -> list[Organisation]:
+    today = timezone.localdate()
+    sessions = CoachingSession.objects.filter(
+        organisation=OuterRef("pk"), status=SessionStatus.LOGGED, kind__in=kinds
+    )
+    actions = Action.objects.filter(
+        organisation=OuterRef("pk"),
+        ward__isnull=True,
+        status=ActionStatus.OPEN,
+    ).exclude(session__status=SessionStatus.DRAFT)
+    scores = ProgressScore.objects.filter(organisation=OuterRef("pk"), ward__isnull=True).order_by(
+        "-month", "scored_by"
+    )
+    rows = list(
+        Organisation.objects.visible_to(user)
+        .filter(id__in=org_ids)
+        .annotate(
+            last_contact=Subquery(
+                sessions.filter(date__lte=today).order_by("-date").values("date")[:1]
+            ),
+            next_session=Subquery(
+                sessions.filter(next_session_on__gte=today)
+                .order_by("next_session_on")
+                .values("next_session_on")[:1]
+            ),
+            open_actions=_count(actions, "organisation"),
+            overdue_actions=_count(actions.filter(due_on__lt=today), "organisation"),
+            signals_to_review=_count(
+                Signal.objects.filter(
+                    organisation=OuterRef("pk"), ward__isnull=True, reviewed_at__isnull=True
+                ),
+                "organisation",
+            ),
+            latest_score=Subquery(scores.values("score")[:1]),
+            latest_score_month=Subquery(scores.values("month")[:1]),
+        )
+        .order_by("name")
+    )
+    _flag(rows, today)
+    return rows
+
+
+def caseload_for(user: Any) -> Caseload:
+    """What ``user`` coaches: wards (QI coaches) and organisations (leadership coaches and
+    NCISH advisers)."""
+    caseload = Caseload(wards=caseload_wards(user))
+    org_ids: set[int] = set()
+    kinds: tuple[str, ...] = ()
+    if (
+        has_role(user, Role.LEADERSHIP_COACH)
+        or CoachPair.objects.current()
+        .filter(Q(lived_experience_coach=user) | Q(board_coach=user))
+        .exists()
+    ):
+        org_ids |= set(confidential_organisation_ids(user) or ())
+        kinds += LEADERSHIP_KINDS
+        caseload.organisation_label = "Organisations you coach"
+    if has_role(user, Role.RISK_LEAD):
+        org_ids |= set(
+            RoleAssignment.objects.current()
+            .filter(user=user, role=Role.RISK_LEAD, organisation__isnull=False)
+            .values_list("organisation_id", flat=True)
+        )
+        kinds += (SessionKind.RISK_SUPPORT,)
+        caseload.organisation_label = caseload.organisation_label or "Organisations you advise"
+    if org_ids:
+        caseload.organisations = _organisation_rows(org_ids, kinds, user)
+    return caseload
+
+
+# --- Coverage ------------------------------------------------------------------------------
+
+
+def month_starts(count: int, today: date | None = None) -> list[date]:
+    """The first days of the last ``count`` months, oldest first (this month last)."""
+    today = today or timezone.localdate()
+    months = []
+    year, month = today.year, today.month
+    for _ in range(count):
+        months.append(date(year, month, 1))
+        month -= 1
+        if month == 0:
+            year, month = year - 1, 12
+    return list(reversed(months))
+
+
+def _as_date(value: Any) -> date:
+    return value.date() if hasattr(value, "date") and callable(value.date) else value
+
+
+@dataclass
+class Coverage:
+    months: list[date]
+    rhythm: int
+    ward_rows: list[dict[str, Any]]
+    month_summary: list[dict[str, Any]]
+    no_recent_contact: list[Ward]
+    executives_total: int
+    executives_covered: int
+    kind_rows: list[dict[str, Any]]
+    lived_experience_rows: list[dict[str, Any]]
+
+    @property
+    def executive_figure_shown(self) -> bool:
+        """Only with at least 5 people behind every number shown (DOMAIN.md small numbers)."""
+        return (
+            self.executives_total >= SMALL_NUMBER
+            and self.executives_covered >= SMALL_NUMBER
+            and (
+                self.executives_total - self.executives_covered >= SMALL_NUMBER
+                or self.executives_total == self.executives_covered
+            )
+        )
+
+
+def coverage_for(user: Any, months: int = 6) -> Coverage:
+    """Counts for programme leads: coaching against the rhythm, gaps, executives, kinds."""
+    today = timezone.localdate()
+    month_list = month_starts(months, today)
+    start = month_list[0]
+    rhythm = CoachingRhythm.current().ward_sessions_per_month
+    sessions = CoachingSession.objects.visible_to(user).filter(status=SessionStatus.LOGGED)
+
+    per_ward: dict[tuple[int, date], int] = {}
+    for row in (
+        sessions.filter(kind=SessionKind.WARD_QI, date__gte=start, date__lte=today)
+        .annotate(month=TruncMonth("date"))
+        .values("ward_id", "month")
+        .annotate(n=Count("id"))
+        .order_by()
+    ):
+        per_ward[(row["ward_id"], _as_date(row["month"]))] = row["n"]
+
+    last_contact = (
+        CoachingSession.objects.filter(
+            ward=OuterRef("pk"), status=SessionStatus.LOGGED, date__lte=today
+        )
+        .order_by("-date")
+        .values("date")[:1]
+    )
+    wards = list(
+        Ward.objects.visible_to(user)
+        .exclude(status=WardStatus.WITHDRAWN)
+        .select_related("organisation", "qi_coach")
+        .annotate(last_contact=Subquery(last_contact))
+        .order_by("organisation__name", "name")
+    )
+    ward_rows = []
+    met = dict.fromkeys(month_list, 0)
+    for ward in wards:
+        counts = [per_ward.get((ward.id, m), 0) for m in month_list]
+        for m, n in zip(month_list, counts, strict=True):
+            if n >= rhythm:
+                met[m] += 1
+        ward_rows.append(
+            {
+                "ward": ward,
+                "counts": [
+                    {"month": m, "count": n, "met": n >= rhythm}
+                    for m, n in zip(month_list, counts, strict=True)
+                ],
+            }
+        )
+    started = [w for w in wards if w.coaching_start is None or w.coaching_start <= today]
+    _flag(started, today)
+    no_recent = [w for w in started if w.no_recent_contact]
+
+    executives = Executive.objects.visible_to(user).filter(ended_on__isnull=True)
+    executives_total = executives.count()
+    executives_covered = (
+        executives.filter(
+            sessions__status=SessionStatus.LOGGED,
+            sessions__kind=SessionKind.EXECUTIVE,
+            sessions__date__gte=today - EXECUTIVE_COVERAGE_PERIOD,
+            sessions__date__lte=today,
+        )
+        .distinct()
+        .count()
+    )
+
+    by_kind: dict[tuple[str, date], int] = {}
+    le_by_month: dict[date, dict[str, int]] = {}
+    for row in (
+        sessions.filter(date__gte=start, date__lte=today)
+        .annotate(month=TruncMonth("date"))
+        .values("kind", "month")
+        .annotate(
+            n=Count("id"),
+            with_le=Count("id", filter=Q(lived_experience_attendee_count__gt=0)),
+        )
+        .order_by()
+    ):
+        month = _as_date(row["month"])
+        by_kind[(row["kind"], month)] = row["n"]
+        if row["kind"] == SessionKind.WARD_QI:
+            le_by_month[month] = {"total": row["n"], "with_le": row["with_le"]}
+    kind_rows = [
+        {
+            "kind": label,
+            "counts": [by_kind.get((value, m), 0) for m in month_list],
+            "total": sum(by_kind.get((value, m), 0) for m in month_list),
+        }
+        for value, label in SessionKind.choices
+    ]
+    lived_experience_rows = []
+    for m in month_list:
+        entry = le_by_month.get(m, {"total": 0, "with_le": 0})
+        share = round(100 * entry["with_le"] / entry["total"]) if entry["total"] else None
+        lived_experience_rows.append({"month": m, **entry, "share": share})
+    return Coverage(
+        months=month_list,
+        rhythm=rhythm,
+        ward_rows=ward_rows,
+        month_summary=[{"month": m, "met": met[m], "total": len(ward_rows)} for m in month_list],
+        no_recent_contact=no_recent,
+        executives_total=executives_total,
+        executives_covered=executives_covered,
+        kind_rows=kind_rows,
+        lived_experience_rows=lived_experience_rows,
+    )
+
+
+# --- Sessions and actions ------------------------------------------------------------------
+
+
+def sessions_for_list(user: Any) -> QuerySet[CoachingSession]:
+    """Logged sessions the user may see, content redacted where it must be."""
+    return (
+        CoachingSession.objects.readable_by(user)
+        .filter(status=SessionStatus.LOGGED)
+        .select_related("organisation", "ward")
+        .prefetch_related("coaches")
+        .order_by("-date", "-id")
+    )
+
+
+def drafts_for(user: Any) -> QuerySet[CoachingSession]:
+    return (
+        CoachingSession.objects.readable_by(user)
+        .filter(status=SessionStatus.DRAFT, created_by=user)
+        .select_related("organisation", "ward")
+        .order_by("-updated_at")
+    )
+
+
+def actions_for_list(user: Any) -> QuerySet[Action]:
+    return (
+        Action.objects.readable_by(user)
+        .select_related("organisation", "ward", "owner", "session")
+        .overdue_first()
+    )
+
+
+def actions_of_coach(user: Any, coach: Any) -> QuerySet[Action]:
+    """A coach's actions: from sessions they ran, on wards they coach, or owned by them."""
+    return (
+        actions_for_list(user)
+        .filter(Q(session__coaches=coach) | Q(ward__qi_coach=coach) | Q(owner=coach))
+        .distinct()
+    )
+
+
+def may_see_coverage(user: Any) -> bool:
+    return has_role(user, Role.PROGRAMME_ADMIN, Role.PROGRAMME_LEAD)
+
+
+def may_see_executive_register(user: Any) -> bool:
+    return is_programme_admin(user) or bool(confidential_organisation_ids(user))
+
+
+# --- Calendar ------------------------------------------------------------------------------
+
+
+def upcoming_for_calendar(user: Any) -> list[CoachingSession]:
+    """The coach's next sessions (one per ward or organisation and date), today onwards."""
+    today = timezone.localdate()
+    seen: set[tuple[int, int | None, date, str]] = set()
+    rows = []
+    for session in (
+        CoachingSession.objects.visible_to(user)
+        .filter(status=SessionStatus.LOGGED, coaches=user, next_session_on__gte=today)
+        .select_related("organisation", "ward")
+        .order_by("next_session_on", "id")
+    ):
+        key = (session.organisation_id, session.ward_id, session.next_session_on, session.kind)
+        if key in seen:
+            continue
+        seen.add(key)
+        rows.append(session)
+    return rows

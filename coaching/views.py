@@ -1,0 +1,621 @@
+"""Coaching pages: caseload, coverage, sessions (logging, drafts), actions, calendar."""
+
+from __future__ import annotations
+
+import csv
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.forms.utils import ErrorDict, ErrorList
+from django.http import Http404, HttpRequest, HttpResponse, QueryDict
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.datastructures import MultiValueDict
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.views.decorators.http import require_POST
+
+from coaching import ics, selectors, services
+from coaching.forms import (
+    ActionFormSet,
+    ActionStatusForm,
+    RhythmForm,
+    SessionFilterForm,
+    SessionForm,
+    action_owner_choices,
+    allowed_kinds,
+)
+from coaching.models import (
+    Action,
+    ActionStatus,
+    CoachingRhythm,
+    CoachingSession,
+    CoachPair,
+    Executive,
+    SessionKind,
+    SessionStatus,
+)
+from culture_of_care.access import (
+    can_edit,
+    ensure_editable,
+    get_visible_or_404,
+    is_programme_admin,
+    read_reach,
+    require_any_role,
+)
+from culture_of_care.accounts.models import User
+from culture_of_care.accounts.roles import Role
+from organisations.models import Organisation
+from wards.models import Ward
+
+COACH_ROLES = selectors.COACH_ROLES
+
+
+@login_required
+def index(request: HttpRequest) -> HttpResponse:
+    """Coaches land on their caseload, programme leads on coverage, everyone else on sessions."""
+    user = request.user
+    if selectors.may_see_coverage(user):
+        return redirect("coaching:coverage")
+    if selectors.is_coach(user):
+        return redirect("coaching:caseload")
+    if read_reach(user).is_empty:
+        raise PermissionDenied("Your role does not give access to coaching.")
+    return redirect("coaching:session_list")
+
+
+@login_required
+def caseload(request: HttpRequest) -> HttpResponse:
+    require_any_role(request.user, COACH_ROLES)
+    return render(
+        request,
+        "coaching/caseload.html",
+        {
+            "caseload": selectors.caseload_for(request.user),
+            "drafts": selectors.drafts_for(request.user),
+            "can_log": bool(allowed_kinds(request.user)),
+        },
+    )
+
+
+@login_required
+def coverage(request: HttpRequest) -> HttpResponse:
+    require_any_role(request.user, (Role.PROGRAMME_ADMIN, Role.PROGRAMME_LEAD))
+    return render(
+        request,
+        "coaching/coverage.html",
+        {
+            "coverage": selectors.coverage_for(request.user),
+            "small_number": selectors.SMALL_NUMBER,
+            "can_edit_rhythm": is_programme_admin(request.user),
+        },
+    )
+
+
+# --- Sessions ------------------------------------------------------------------------------
+
+
+def _filtered_sessions(request: HttpRequest) -> tuple[Any, SessionFilterForm]:
+    form = SessionFilterForm(request.GET or None)
+    sessions = selectors.sessions_for_list(request.user)
+    if form.is_valid():
+        if form.cleaned_data["kind"]:
+            sessions = sessions.filter(kind=form.cleaned_data["kind"])
+        if form.cleaned_data["q"]:
+            sessions = sessions.matching(request.user, form.cleaned_data["q"])
+    ward_id = request.GET.get("ward")
+    if ward_id and ward_id.isdigit():
+        sessions = sessions.filter(ward_id=int(ward_id))
+    ods = request.GET.get("organisation")
+    if ods:
+        sessions = sessions.filter(organisation__ods_code=ods.upper())
+    return sessions, form
+
+
+def _without_page(request: HttpRequest) -> str:
+    query = request.GET.copy()
+    query.pop("page", None)
+    return query.urlencode()
+
+
+@login_required
+def session_list(request: HttpRequest) -> HttpResponse:
+    if read_reach(request.user).is_empty:
+        raise PermissionDenied("Your role does not give access to coaching.")
+    sessions, form = _filtered_sessions(request)
+    page = Paginator(sessions, 50).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "coaching/session_list.html",
+        {
+            "page": page,
+            "filter_form": form,
+            "drafts": selectors.drafts_for(request.user),
+            "can_log": bool(allowed_kinds(request.user)),
+            "query_string": _without_page(request),
+        },
+    )
+
+
+def _csv_cell(value: Any) -> str:
+    text = "" if value is None else str(value)
+    # Spreadsheets run cells that start like a formula: neutralise them.
+    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
+
+
+@login_required
+def session_export(request: HttpRequest) -> HttpResponse:
+    """The sessions on the list as CSV: content only where the reader may see it; never
+    confidential notes."""
+    if read_reach(request.user).is_empty:
+        raise PermissionDenied("Your role does not give access to coaching.")
+    sessions, _ = _filtered_sessions(request)
+    sessions = sessions.prefetch_related("topics", "commitments")
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = 'attachment; filename="coaching-sessions.csv"'
+    writer = csv.writer(response)
+    writer.writerow(
+        [
+            "Date",
+            "Kind",
+            "Organisation",
+            "ODS code",
+            "Ward",
+            "Minutes",
+            "Mode",
+            "Attendees",
+            "Attendees bringing lived experience",
+            "Coaches",
+            "Topics",
+            "Commitments",
+            "Shared summary",
+            "Next session",
+        ]
+    )
+    for s in sessions:
+        visible = s.content_visible
+        writer.writerow(
+            [
+                _csv_cell(v)
+                for v in (
+                    s.date,
+                    s.get_kind_display(),
+                    s.organisation.name,
+                    s.organisation.ods_code,
+                    s.ward.name if s.ward_id else "",
+                    s.duration_minutes,
+                    s.get_mode_display() if visible else "",
+                    s.attendee_count if visible else "",
+                    s.lived_experience_attendee_count if visible else "",
+                    "; ".join(c.full_name for c in s.coaches.all()) if visible else "",
+                    "; ".join(t.text for t in s.topics.all()) if visible else "",
+                    "; ".join(c.short_label for c in s.commitments.all()) if visible else "",
+                    s.shared_summary if visible else "",
+                    s.next_session_on if visible else "",
+                )
+            ]
+        )
+    return response
+
+
+@login_required
+def session_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    session = get_visible_or_404(
+        CoachingSession.objects.readable_by(request.user).select_related(
+            "organisation", "ward", "created_by"
+        ),
+        request.user,
+        pk=pk,
+    )
+    if session.is_draft:
+        return redirect("coaching:session_edit", pk=session.pk)
+    actions = list(selectors.actions_for_list(request.user).filter(session=session))
+    for action in actions:
+        action.can_change = action.owner_id == request.user.pk or can_edit(
+            action, request.user, action.edit_domain
+        )
+    return render(
+        request,
+        "coaching/session_detail.html",
+        {
+            "session": session,
+            "actions": actions,
+            "today": timezone.localdate(),
+            "can_edit": session.content_visible
+            and can_edit(session, request.user, session.edit_domain),
+        },
+    )
+
+
+def _quiet(form: Any) -> None:
+    """Show a restored draft's values without complaining about what is not filled in yet."""
+    form._errors = ErrorDict()
+    form.cleaned_data = {}
+
+
+def _quiet_formset(formset: Any) -> None:
+    formset._errors = []
+    formset._non_form_errors = ErrorList()
+    for form in formset.forms:
+        _quiet(form)
+
+
+def _place(form: SessionForm) -> tuple[Any, Any]:
+    """The ward and organisation chosen on a (possibly invalid) form, within the form's choices."""
+    ward = organisation = None
+    ward_id = form._chosen("ward")
+    if ward_id and "ward" in form.fields:
+        ward = form.fields["ward"].queryset.filter(pk=ward_id).first()
+    org_id = form._chosen("organisation")
+    if org_id and "organisation" in form.fields:
+        organisation = form.fields["organisation"].queryset.filter(pk=org_id).first()
+    return ward, organisation
+
+
+def _kind(form: SessionForm) -> str:
+    kinds = [k for k, _ in form.fields["kind"].choices]
+    chosen = form.data.get("kind") if form.is_bound else form.initial.get("kind")
+    return chosen if chosen in kinds else kinds[0]
+
+
+def _save_draft(request: HttpRequest, form: SessionForm, draft: Any) -> tuple[Any, str]:
+    """Keep the form as a draft if we know where the session was; returns (draft, message)."""
+    kind = _kind(form)
+    ward, organisation = _place(form)
+    if kind in SessionKind.values and kind != SessionKind.WARD_QI:
+        ward = None
+    if ward is not None:
+        organisation = ward.organisation
+    if organisation is None:
+        return draft, (
+            "Not saved yet: choose the ward or organisation first. What you have typed is kept "
+            "in this browser."
+        )
+    data, dropped = services.clean_draft_data(request.POST)
+    draft = services.session_save_draft(
+        actor=request.user,
+        session=draft,
+        organisation=organisation,
+        ward=ward,
+        kind=kind,
+        data=data,
+    )
+    saved = f"Draft saved at {timezone.localtime():%H:%M}. You can leave this page and continue "
+    saved += "later."
+    if dropped:
+        saved += " Something that looks like an NHS number was not saved: remove it."
+    return draft, saved
+
+
+def _own_draft(request: HttpRequest, pk: Any) -> Any:
+    if not pk or not str(pk).isdigit():
+        return None
+    return (
+        CoachingSession.objects.visible_to(request.user)
+        .filter(pk=int(pk), created_by=request.user, status=SessionStatus.DRAFT)
+        .first()
+    )
+
+
+def _session_page(request: HttpRequest, session: CoachingSession | None) -> HttpResponse:
+    user = request.user
+    if not allowed_kinds(user):
+        raise PermissionDenied("Your role does not log coaching sessions.")
+    is_draft = session is None or session.is_draft
+    if request.method == "POST":
+        button = request.POST.get("save", "log")
+        if button == "add_action":
+            data = request.POST.copy()
+            total = int(data.get("actions-TOTAL_FORMS") or 0)
+            data["actions-TOTAL_FORMS"] = str(min(total + 1, 20))
+            form = SessionForm(data, user=user, instance=session, logging=False)
+            ward, organisation = _place(form)
+            formset = ActionFormSet(
+                data, people=action_owner_choices(user, ward, organisation or None)
+            )
+            if is_draft:
+                session, note = _save_draft(request, form, session)
+            _quiet(form)
+            _quiet_formset(formset)
+            return _render_session_form(request, form, formset, session)
+        if button == "draft" and is_draft:
+            form = SessionForm(request.POST, user=user, instance=session, logging=False)
+            session, note = _save_draft(request, form, session)
+            messages.info(request, note)
+            if session is not None:
+                return redirect("coaching:session_edit", pk=session.pk)
+            ward, organisation = _place(form)
+            formset = ActionFormSet(request.POST, people=action_owner_choices(user, ward, None))
+            _quiet(form)
+            _quiet_formset(formset)
+            return _render_session_form(request, form, formset, session)
+        form = SessionForm(request.POST, user=user, instance=session)
+        ward, organisation = _place(form)
+        formset = ActionFormSet(
+            request.POST,
+            people=action_owner_choices(user, ward, organisation),
+        )
+        if form.is_valid() and formset.is_valid():
+            logged = services.session_log(
+                actor=user,
+                session=session,
+                organisation=form.cleaned_data["organisation"],
+                ward=form.cleaned_data["ward"],
+                values=form.values(),
+                relations=form.relations(),
+                actions=formset.new_actions(),
+            )
+            messages.success(request, "Session logged.")
+            return redirect("coaching:session_detail", pk=logged.pk)
+        return _render_session_form(request, form, formset, session)
+
+    if session is not None and session.is_draft and session.draft_data:
+        data = MultiValueDict(session.draft_data)
+        form = SessionForm(data, user=user, instance=session, logging=False)
+        ward, organisation = _place(form)
+        formset = ActionFormSet(data, people=action_owner_choices(user, ward, organisation))
+        _quiet(form)
+        _quiet_formset(formset)
+    else:
+        initial: dict[str, Any] = {}
+        for name in ("ward", "organisation", "kind"):
+            if request.GET.get(name):
+                initial[name] = request.GET[name]
+        if session is None:
+            initial.setdefault("attendee_count", 0)
+            initial.setdefault("lived_experience_attendee_count", 0)
+        form = SessionForm(user=user, instance=session, initial=initial)
+        ward, organisation = _place(form)
+        if session is not None:
+            ward, organisation = session.ward, session.organisation
+        formset = ActionFormSet(people=action_owner_choices(user, ward, organisation))
+    return _render_session_form(request, form, formset, session)
+
+
+def _render_session_form(
+    request: HttpRequest, form: SessionForm, formset: ActionFormSet, session: Any
+) -> HttpResponse:
+    drafts = selectors.drafts_for(request.user)
+    if session is not None:
+        drafts = drafts.exclude(pk=session.pk)
+    return render(
+        request,
+        "coaching/session_form.html",
+        {
+            "form": form,
+            "formset": formset,
+            "session": session,
+            "is_draft": session is None or session.is_draft,
+            "other_drafts": drafts,
+            "has_errors": bool(form.errors) or bool(formset.total_error_count()),
+            "confidential_kinds": " ".join(
+                sorted([SessionKind.EXECUTIVE, SessionKind.REVERSE_MENTORING])
+            ),
+        },
+    )
+
+
+@login_required
+def session_new(request: HttpRequest) -> HttpResponse:
+    if request.method == "POST" and request.POST.get("draft"):
+        # A draft that autosave already created: carry on with it rather than make another.
+        draft = _own_draft(request, request.POST["draft"])
+        if draft is not None:
+            return _session_page(request, draft)
+    return _session_page(request, None)
+
+
+@login_required
+def session_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    session = get_visible_or_404(
+        CoachingSession.objects.readable_by(request.user), request.user, pk=pk
+    )
+    if not session.content_visible:
+        raise PermissionDenied("You cannot change this session.")
+    if session.is_draft:
+        if session.created_by_id != request.user.pk:
+            raise Http404("Not found")
+    else:
+        ensure_editable(session, request.user, session.edit_domain)
+    return _session_page(request, session)
+
+
+@login_required
+@require_POST
+def session_autosave(request: HttpRequest) -> HttpResponse:
+    """Keep the half-filled form as a draft as the coach types (htmx; answers a fragment)."""
+    if not allowed_kinds(request.user):
+        raise PermissionDenied("Your role does not log coaching sessions.")
+    draft = _own_draft(request, request.POST.get("draft"))
+    form = SessionForm(request.POST, user=request.user, instance=draft, logging=False)
+    draft, note = _save_draft(request, form, draft)
+    return render(request, "coaching/_autosave_status.html", {"note": note, "draft": draft})
+
+
+@login_required
+@require_POST
+def session_discard(request: HttpRequest, pk: int) -> HttpResponse:
+    draft = _own_draft(request, pk)
+    if draft is None:
+        raise Http404("Not found")
+    services.session_discard_draft(actor=request.user, session=draft)
+    messages.info(request, "Draft deleted.")
+    return redirect("coaching:index")
+
+
+# --- Actions -------------------------------------------------------------------------------
+
+
+@login_required
+def action_list(request: HttpRequest) -> HttpResponse:
+    """Actions for a ward, an organisation, a coach (yours by default), overdue first."""
+    user = request.user
+    if read_reach(user).is_empty:
+        raise PermissionDenied("Your role does not give access to coaching.")
+    actions = selectors.actions_for_list(user)
+    heading, scope = "Coaching actions", {}
+    if request.GET.get("ward"):
+        ward = get_visible_or_404(Ward, user, pk=request.GET["ward"])
+        actions = actions.filter(ward=ward)
+        heading, scope = f"Actions for {ward.name}", {"ward": ward.pk}
+    elif request.GET.get("organisation"):
+        organisation = get_visible_or_404(
+            Organisation, user, ods_code=request.GET["organisation"].upper()
+        )
+        actions = actions.filter(organisation=organisation)
+        heading = f"Actions for {organisation.name}"
+        scope = {"organisation": organisation.ods_code}
+    elif request.GET.get("coach") or selectors.is_coach(user):
+        coach = user
+        coach_id = request.GET.get("coach")
+        if coach_id and str(coach_id) != str(user.pk):
+            if not selectors.may_see_coverage(user):
+                raise PermissionDenied("You can only see your own actions.")
+            coach = User.objects.filter(pk=coach_id if coach_id.isdigit() else 0).first()
+            if coach is None:
+                raise Http404("Not found")
+        actions = selectors.actions_of_coach(user, coach)
+        heading = "Your actions" if coach == user else f"Actions for {coach.full_name}"
+        scope = {"coach": coach.pk}
+    show_all = request.GET.get("status") == "all"
+    if not show_all:
+        actions = actions.filter(status=ActionStatus.OPEN)
+    page = Paginator(actions, 50).get_page(request.GET.get("page"))
+    for action in page:
+        action.can_change = action.owner_id == user.pk or can_edit(action, user, action.edit_domain)
+    query = QueryDict(mutable=True)
+    query.update(scope)
+    return render(
+        request,
+        "coaching/action_list.html",
+        {
+            "page": page,
+            "heading": heading,
+            "show_all": show_all,
+            "scope_query": query.urlencode(),
+            "today": timezone.localdate(),
+        },
+    )
+
+
+@login_required
+@require_POST
+def action_status(request: HttpRequest, pk: int) -> HttpResponse:
+    """Mark an action done (or dropped, or open again) from a list: POST, htmx-enhanced."""
+    action = get_visible_or_404(
+        Action.objects.readable_by(request.user).select_related(
+            "session", "owner", "organisation", "ward"
+        ),
+        request.user,
+        pk=pk,
+    )
+    if action.owner_id != request.user.pk:
+        ensure_editable(action, request.user, action.edit_domain)
+    form = ActionStatusForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, "Choose done, dropped or open.")
+    else:
+        services.action_set_status(
+            actor=request.user, action=action, status=form.cleaned_data["status"]
+        )
+    if request.headers.get("HX-Request"):
+        action.can_change = True
+        action.is_overdue = action.overdue
+        return render(
+            request,
+            "coaching/_action_row.html",
+            {"action": action, "today": timezone.localdate(), "just_changed": True},
+        )
+    if form.is_valid():
+        messages.success(request, f"Action marked {action.get_status_display().lower()}.")
+    target = request.POST.get("next", "")
+    if not url_has_allowed_host_and_scheme(target, {request.get_host()}):
+        target = reverse("coaching:action_list")
+    return redirect(target)
+
+
+# --- Calendar ------------------------------------------------------------------------------
+
+
+@login_required
+def calendar(request: HttpRequest) -> HttpResponse:
+    require_any_role(request.user, COACH_ROLES)
+    if request.method == "POST":
+        services.calendar_token_reset(actor=request.user)
+        messages.success(
+            request,
+            "Your calendar link has been reset. The old link no longer works: subscribe again "
+            "with the new one.",
+        )
+        return redirect("coaching:calendar")
+    token = request.user.calendar_token
+    feed_url = (
+        request.build_absolute_uri(reverse("coaching:calendar_feed", args=[token])) if token else ""
+    )
+    return render(
+        request,
+        "coaching/calendar.html",
+        {"feed_url": feed_url, "upcoming": selectors.upcoming_for_calendar(request.user)},
+    )
+
+
+def calendar_feed(request: HttpRequest, token: str) -> HttpResponse:
+    """The coach's upcoming sessions as iCalendar; the private token is the only key."""
+    if len(token) < 20:
+        raise Http404("Not found")
+    owner = User.objects.filter(calendar_token=token, is_active=True).first()
+    if owner is None or not selectors.is_coach(owner):
+        raise Http404("Not found")
+    body = ics.calendar_for(owner, selectors.upcoming_for_calendar(owner), request)
+    response = HttpResponse(body, content_type="text/calendar; charset=utf-8")
+    response["Content-Disposition"] = 'inline; filename="coaching.ics"'
+    response["Cache-Control"] = "private, max-age=900"
+    return response
+
+
+# --- Programme settings and the executive register ------------------------------------------
+
+
+@login_required
+def rhythm(request: HttpRequest) -> HttpResponse:
+    if not is_programme_admin(request.user):
+        raise PermissionDenied("Only programme admins change the planned rhythm.")
+    form = RhythmForm(request.POST or None, instance=CoachingRhythm.current())
+    if request.method == "POST" and form.is_valid():
+        services.rhythm_update(
+            actor=request.user,
+            ward_sessions_per_month=form.cleaned_data["ward_sessions_per_month"],
+        )
+        messages.success(request, "Planned rhythm saved.")
+        return redirect("coaching:coverage")
+    return render(request, "coaching/rhythm.html", {"form": form})
+
+
+@login_required
+def executive_list(request: HttpRequest) -> HttpResponse:
+    """The executive register, for coach pairs (their organisations) and programme admins."""
+    if not selectors.may_see_executive_register(request.user):
+        raise PermissionDenied("Only coach pairs and programme admins see the register.")
+    from django.db.models import Max, Q
+
+    executives = (
+        Executive.objects.editable_by(request.user, "executive_coaching")
+        .select_related("organisation", "coach_pair__lived_experience_coach")
+        .select_related("coach_pair__board_coach")
+        .annotate(
+            last_session=Max("sessions__date", filter=Q(sessions__status=SessionStatus.LOGGED))
+        )
+        .order_by("organisation__name", "name")
+    )
+    pairs = CoachPair.objects.visible_to(request.user).current()
+    return render(
+        request,
+        "coaching/executive_list.html",
+        {
+            "page": Paginator(executives, 50).get_page(request.GET.get("page")),
+            "pair_count": pairs.count(),
+        },
+    )
