@@ -1,0 +1,365 @@
+"""Monthly measure data: reading what people type, paste or upload, and checking it.
+
+Everything here is about *checking*; writing is ``services.data_points_save``. Each problem is a
+plain-English message naming the measure, the month and what to do about it. Nothing is saved
+when any value is wrong, so the functions collect every problem rather than stopping at the first.
+"""
+
+from __future__ import annotations
+
+import calendar
+import csv
+import io
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+from culture_of_care.improvement.models import (
+    ALL_GROUPS,
+    EQUITY_GROUPS,
+    DataPoint,
+    Measure,
+    MeasureKind,
+)
+
+GROUP_NAMES = dict(EQUITY_GROUPS)
+MAX_VALUE = Decimal("99999999999")
+
+
+def month_start(day: date) -> date:
+    return day.replace(day=1)
+
+
+def add_months(day: date, months: int) -> date:
+    index = day.year * 12 + day.month - 1 + months
+    return date(index // 12, index % 12 + 1, 1)
+
+
+def month_label(day: date) -> str:
+    return f"{calendar.month_name[day.month]} {day.year}"
+
+
+def parse_month(text: str) -> date | None:
+    """``2026-03``, ``2026-03-01``, ``03/2026`` or ``March 2026`` as the first of that month."""
+    text = (text or "").strip()
+    if not text:
+        return None
+    for sep in ("-", "/"):
+        parts = text.split(sep)
+        if len(parts) in (2, 3) and all(p.strip().isdigit() for p in parts):
+            nums = [int(p) for p in parts]
+            try:
+                if nums[0] > 31:  # 2026-03 or 2026-03-01
+                    return date(nums[0], nums[1], 1)
+                if len(nums) == 2:  # 03/2026
+                    return date(nums[1], nums[0], 1)
+                return date(nums[2], nums[1], 1)  # 01/03/2026
+            except ValueError:
+                return None
+    words = text.replace(",", " ").split()
+    if len(words) == 2 and words[1].isdigit():
+        names = {name.lower(): i for i, name in enumerate(calendar.month_name) if name}
+        names.update({name.lower(): i for i, name in enumerate(calendar.month_abbr) if name})
+        month = names.get(words[0].lower())
+        if month:
+            return date(int(words[1]), month, 1)
+    return None
+
+
+@dataclass
+class Entry:
+    """One value as typed: numbers still text, so the checks can say what was wrong."""
+
+    ward: Any
+    measure: Measure
+    period: date
+    numerator: Any
+    denominator: Any = None
+    group: str = ALL_GROUPS
+    where: str = ""
+    delete: bool = False
+
+    @property
+    def key(self) -> tuple[int, int, date, str]:
+        return (self.ward.id, self.measure.id, self.period, self.group)
+
+    def label(self) -> str:
+        group = f", {GROUP_NAMES.get(self.group, self.group)}" if self.group else ""
+        prefix = f"{self.where}: " if self.where else ""
+        return f"{prefix}{self.measure.name}, {month_label(self.period)}{group}"
+
+
+@dataclass
+class CleanEntry:
+    ward: Any
+    measure: Measure
+    period: date
+    group: str
+    numerator: Decimal | None
+    denominator: Decimal | None
+    delete: bool = False
+
+    @property
+    def key(self) -> tuple[int, int, date, str]:
+        return (self.ward.id, self.measure.id, self.period, self.group)
+
+
+@dataclass
+class CheckResult:
+    entries: list[CleanEntry] = field(default_factory=list)
+    errors: list[str] = field(default_factory=list)
+    # The (ward, measure, period, group) of each value with a problem, to mark it on the page.
+    error_keys: set[tuple] = field(default_factory=set)
+
+    def fail(self, entry: Entry | CleanEntry, message: str) -> None:
+        self.errors.append(message)
+        self.error_keys.add(entry.key)
+
+
+def _number(raw: Any) -> tuple[Decimal | None, bool]:
+    """(value, ok). Blank is (None, True). Accepts 1,234 and spaces."""
+    if raw is None:
+        return None, True
+    if isinstance(raw, int | float | Decimal):
+        value = Decimal(str(raw))
+    else:
+        text = str(raw).strip().replace(",", "").replace(" ", "")
+        if text == "":
+            return None, True
+        try:
+            value = Decimal(text)
+        except InvalidOperation:
+            return None, False
+    if not value.is_finite() or abs(value) > MAX_VALUE:
+        return None, False
+    return value, True
+
+
+def days_in_month(period: date) -> int:
+    return calendar.monthrange(period.year, period.month)[1]
+
+
+def check_entries(entries: list[Entry], *, today: date) -> CheckResult:
+    """Check each value, then that ethnicity groups add up to the totals; collect every problem."""
+    result = CheckResult()
+    this_month = month_start(today)
+    seen: set[tuple] = set()
+    for entry in entries:
+        label = entry.label()
+        if entry.key in seen:
+            result.fail(entry, f"{label} appears more than once. Enter each month once.")
+            continue
+        seen.add(entry.key)
+        if entry.period > this_month:
+            result.fail(
+                entry, f"{label} is in the future. Enter data only for this month or earlier."
+            )
+            continue
+        if entry.group and entry.group not in GROUP_NAMES:
+            result.fail(
+                entry,
+                f"{label}: '{entry.group}' is not an ethnicity group. Use one of "
+                f"{', '.join(GROUP_NAMES)}.",
+            )
+            continue
+        if entry.group and not entry.measure.disaggregated:
+            result.fail(entry, f"{label}: this measure is not entered by ethnicity group.")
+            continue
+        if entry.delete:
+            result.entries.append(
+                CleanEntry(entry.ward, entry.measure, entry.period, entry.group, None, None, True)
+            )
+            continue
+        numerator, num_ok = _number(entry.numerator)
+        denominator, den_ok = _number(entry.denominator)
+        measure = entry.measure
+        problems = []
+        if not num_ok:
+            problems.append(f"{label}: {measure.numerator_label.lower()} must be a number, like 12")
+        if not den_ok:
+            problems.append(
+                f"{label}: {(measure.denominator_label or 'the denominator').lower()} must be "
+                f"a number, like 540"
+            )
+        if problems:
+            for problem in problems:
+                result.fail(entry, problem)
+            continue
+        if numerator is None:
+            result.fail(entry, f"{label}: enter {measure.numerator_label.lower()}.")
+            continue
+        if numerator < 0:
+            result.fail(entry, f"{label}: {measure.numerator_label.lower()} cannot be negative.")
+            continue
+        if measure.has_denominator:
+            if denominator is None:
+                result.fail(
+                    entry,
+                    f"{label}: enter {(measure.denominator_label or 'the denominator').lower()}.",
+                )
+                continue
+            if denominator < 0:
+                result.fail(
+                    entry, f"{label}: {measure.denominator_label.lower()} cannot be negative."
+                )
+                continue
+            if denominator == 0 and numerator > 0:
+                result.fail(
+                    entry,
+                    f"{label}: {measure.denominator_label.lower()} cannot be 0 when "
+                    f"{measure.numerator_label.lower()} is more than 0.",
+                )
+                continue
+            if measure.kind == MeasureKind.PERCENTAGE and numerator > denominator:
+                result.fail(
+                    entry,
+                    f"{label}: {measure.numerator_label.lower()} ({numerator:g}) cannot be more "
+                    f"than {measure.denominator_label.lower()} ({denominator:g}).",
+                )
+                continue
+            if measure.uses_bed_days:
+                most = entry.ward.beds * days_in_month(entry.period)
+                if denominator > most:
+                    result.fail(
+                        entry,
+                        f"{label}: occupied bed days ({denominator:g}) cannot be more than "
+                        f"{most:,} ({entry.ward.beds} beds x {days_in_month(entry.period)} days).",
+                    )
+                    continue
+        else:
+            denominator = None
+        result.entries.append(
+            CleanEntry(entry.ward, measure, entry.period, entry.group, numerator, denominator)
+        )
+    if not result.errors:
+        for key, message in _check_group_totals(result.entries):
+            result.errors.append(message)
+            result.error_keys.add(key)
+    return result
+
+
+def _check_group_totals(entries: list[CleanEntry]) -> list[tuple[tuple, str]]:
+    """For measures entered by ethnicity group, the groups must add up to the month's total,
+    taking what is already saved together with what is being entered now."""
+    affected = {(e.ward.id, e.measure.id, e.period): e for e in entries if e.measure.disaggregated}
+    if not affected:
+        return []
+    final: dict[tuple, dict[str, tuple[Decimal | None, Decimal | None]]] = defaultdict(dict)
+    ward_ids = {k[0] for k in affected}
+    measure_ids = {k[1] for k in affected}
+    periods = {k[2] for k in affected}
+    existing = DataPoint.objects.filter(  # access: allowed (the caller checked the wards)
+        ward_id__in=ward_ids, measure_id__in=measure_ids, period_start__in=periods
+    ).values_list(
+        "ward_id", "measure_id", "period_start", "equity_group", "numerator", "denominator"
+    )
+    for ward_id, measure_id, period, group, num, den in existing:
+        key = (ward_id, measure_id, period)
+        if key in affected:
+            final[key][group] = (num, den)
+    for e in entries:
+        key = (e.ward.id, e.measure.id, e.period)
+        if key not in affected:
+            continue
+        if e.delete:
+            final[key].pop(e.group, None)
+        else:
+            final[key][e.group] = (e.numerator, e.denominator)
+    errors = []
+    for key, values in final.items():
+        groups = {g: v for g, v in values.items() if g}
+        if not groups:
+            continue
+        sample = affected[key]
+        label = f"{sample.measure.name}, {month_label(sample.period)}"
+        total = values.get(ALL_GROUPS)
+        if total is None:
+            errors.append(
+                (
+                    (*key, ALL_GROUPS),
+                    f"{label}: enter the total for all groups as well as each group.",
+                )
+            )
+            continue
+        group_sum = sum((v[0] or 0 for v in groups.values()), Decimal(0))
+        if group_sum != total[0]:
+            errors.append(
+                (
+                    (*key, ALL_GROUPS),
+                    f"{label}: the ethnicity groups add up to {group_sum:g} but the total is "
+                    f"{total[0]:g}. Make the groups add up to the total.",
+                )
+            )
+        dens = [v[1] for v in groups.values()]
+        if (
+            total[1] is not None
+            and all(d is not None for d in dens)
+            and len(groups) == len(GROUP_NAMES)
+        ):
+            den_sum = sum(dens, Decimal(0))
+            if den_sum != total[1]:
+                errors.append(
+                    (
+                        (*key, ALL_GROUPS),
+                        f"{label}: the groups' {sample.measure.denominator_label.lower()} add "
+                        f"up to {den_sum:g} but the total is {total[1]:g}.",
+                    )
+                )
+    return errors
+
+
+# --- Paste and upload ---------------------------------------------------------------------
+
+UPLOAD_COLUMNS = ["ward_code", "measure_code", "numerator", "denominator", "equity_group"]
+
+
+def read_pasted(text: str) -> list[list[str]]:
+    """Rows pasted from a spreadsheet: tab-separated (commas also work); blank lines skipped."""
+    rows = []
+    for line in text.splitlines():
+        if not line.strip():
+            continue
+        cells = line.split("\t") if "\t" in line else next(csv.reader([line]))
+        rows.append([c.strip() for c in cells])
+    return rows
+
+
+def read_upload(uploaded: Any) -> tuple[list[dict[str, str]], list[str]]:
+    """The rows of an uploaded CSV or XLSX file as dictionaries keyed by lower-case header."""
+    name = (getattr(uploaded, "name", "") or "").lower()
+    raw_rows: list[list[Any]]
+    if name.endswith(".xlsx"):
+        from openpyxl import load_workbook
+
+        try:
+            book = load_workbook(uploaded, read_only=True, data_only=True)
+        except Exception:  # noqa: BLE001 - any unreadable workbook is the same problem to the user
+            return [], ["The file could not be read as an Excel workbook (.xlsx)."]
+        sheet = book.worksheets[0]
+        raw_rows = [list(r) for r in sheet.iter_rows(values_only=True)]
+    elif name.endswith(".csv"):
+        try:
+            text = uploaded.read().decode("utf-8-sig")
+        except UnicodeDecodeError:
+            return [], ["The file must be saved as CSV UTF-8."]
+        raw_rows = list(csv.reader(io.StringIO(text)))
+    else:
+        return [], ["The file must be a CSV or an Excel workbook (.xlsx)."]
+    raw_rows = [r for r in raw_rows if any(c not in (None, "") for c in r)]
+    if not raw_rows:
+        return [], ["The file is empty."]
+    header = [str(c or "").strip().lower() for c in raw_rows[0]]
+    missing = [c for c in UPLOAD_COLUMNS[:3] if c not in header]
+    if missing:
+        return [], [
+            f"The first row must name the columns {', '.join(UPLOAD_COLUMNS[:4])} (and "
+            f"optionally equity_group). Missing: {', '.join(missing)}."
+        ]
+    out = []
+    for row in raw_rows[1:]:
+        values = ["" if c is None else str(c).strip() for c in row]
+        values += [""] * (len(header) - len(values))
+        out.append(dict(zip(header, values, strict=False)))
+    return out, []

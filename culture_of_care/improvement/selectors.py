@@ -1,0 +1,490 @@
+"""Reads for the QI method reused by pages, panels, the API and the digest."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal
+from typing import Any
+
+from django.conf import settings
+from django.db.models import Count, Q, QuerySet
+from django.utils import timezone
+
+from culture_of_care.access import can_edit, has_role, is_programme_admin, read_reach
+from culture_of_care.accounts.roles import Role
+from culture_of_care.improvement.data_entry import add_months, month_start
+from culture_of_care.improvement.models import (
+    ChangeIdea,
+    ChangeIdeaStatus,
+    ChangeTheory,
+    CycleStatus,
+    DataPoint,
+    DriverNode,
+    NodeKind,
+    PDSACycle,
+    ProgressScore,
+    Project,
+    ProjectKind,
+    ScoredBy,
+    Signal,
+)
+
+# --- Change theories ---------------------------------------------------------------------
+
+
+@dataclass
+class TreeNode:
+    node: DriverNode
+    children: list[TreeNode] = field(default_factory=list)
+    also_under: list[str] = field(default_factory=list)
+
+
+def theory_tree(theory: ChangeTheory) -> tuple[list[TreeNode], list[DriverNode]]:
+    """The driver diagram as a tree from the aim down (three queries), plus nodes not yet
+    linked under anything. A node under two parents appears under both."""
+    nodes = {n.id: n for n in theory.nodes.prefetch_related("commitments").order_by("order", "id")}
+    links = DriverNode.children.through.objects.filter(from_drivernode__theory=theory).values_list(
+        "from_drivernode_id", "to_drivernode_id"
+    )
+    children: dict[int, list[int]] = {}
+    parents: dict[int, list[int]] = {}
+    for parent_id, child_id in links:
+        children.setdefault(parent_id, []).append(child_id)
+        parents.setdefault(child_id, []).append(parent_id)
+
+    def build(node_id: int, path: frozenset[int], parent_id: int | None) -> TreeNode:
+        node = nodes[node_id]
+        item = TreeNode(
+            node=node,
+            also_under=[
+                nodes[p].text for p in parents.get(node_id, []) if p != parent_id and p in nodes
+            ],
+        )
+        kids = sorted(
+            (c for c in children.get(node_id, []) if c in nodes and c not in path),
+            key=lambda c: (nodes[c].order, c),
+        )
+        item.children = [build(c, path | {c}, node_id) for c in kids]
+        return item
+
+    roots = [n for n in nodes.values() if n.kind == NodeKind.AIM]
+    tree = [build(n.id, frozenset({n.id}), None) for n in roots]
+    orphans = [n for n in nodes.values() if n.kind != NodeKind.AIM and n.id not in parents]
+    return tree, orphans
+
+
+def published_theory(level: str) -> ChangeTheory | None:
+    return ChangeTheory.objects.filter(level=level, status="published").order_by("-version").first()
+
+
+# --- Projects ----------------------------------------------------------------------------
+
+
+def ward_project(ward: Any) -> Project | None:
+    return Project.objects.filter(ward=ward, kind=ProjectKind.WARD).first()
+
+
+def organisation_project(organisation: Any) -> Project | None:
+    return Project.objects.filter(
+        organisation=organisation, ward__isnull=True, kind=ProjectKind.ORGANISATION
+    ).first()
+
+
+def project_measures(project: Project) -> list[Any]:
+    return list(project.measures.filter(is_active=True).order_by("order", "name"))
+
+
+def team_summary(project: Project) -> dict[str, Any]:
+    team = list(project.team.order_by("full_name"))
+    return {"team": team, "lived_experience_count": sum(1 for u in team if u.lived_experience)}
+
+
+def is_coach_for(user: Any, project: Project) -> bool:
+    """The ward's QI coach, or a programme admin (who records the coach's score)."""
+    if is_programme_admin(user):
+        return True
+    if project.ward_id is None:
+        return has_role(user, Role.LEADERSHIP_COACH) and project.organisation_id in (
+            read_reach(user).organisation_ids
+        )
+    if project.ward.qi_coach_id == getattr(user, "id", None):
+        return True
+    from culture_of_care.accounts.models import RoleAssignment
+
+    return (
+        RoleAssignment.objects.filter(user=user, role=Role.QI_COACH, ward_id=project.ward_id)
+        .current()
+        .exists()
+    )
+
+
+def is_team_scorer(user: Any, project: Project) -> bool:
+    """Team members (the ward's team, or the organisation lead for middle-tier work)."""
+    if is_programme_admin(user):
+        return True
+    if not can_edit(project, user, "qi"):
+        return False
+    if project.team.filter(id=user.id).exists():
+        return True
+    from culture_of_care.accounts.models import RoleAssignment
+
+    assignments = RoleAssignment.objects.filter(user=user).current()
+    if project.ward_id:
+        return assignments.filter(
+            Q(role=Role.WARD_MEMBER, ward_id=project.ward_id)
+            | Q(role=Role.ORGANISATION_LEAD, organisation_id=project.organisation_id)
+        ).exists()
+    return assignments.filter(
+        role=Role.ORGANISATION_LEAD, organisation_id=project.organisation_id
+    ).exists()
+
+
+@dataclass
+class Suggestion:
+    score: Decimal
+    reasons: list[str]
+
+
+def suggested_score(project: Project) -> Suggestion:
+    """An IHI score suggested by the evidence: shown beside the coach's choice, never saved."""
+    reasons: list[str] = []
+    has_team = project.team.exists()
+    if not project.aim_is_set:
+        reasons.append("The aim (what, how much, by when) is not complete yet.")
+        return Suggestion(Decimal("1.0") if has_team else Decimal("0.5"), reasons)
+    reasons.append("The aim is set.")
+    score = Decimal("1.0")
+    baseline = (
+        DataPoint.objects.filter(
+            measure__in=project.measures.all(),
+            ward_id=project.ward_id,
+            organisation_id=project.organisation_id,
+            equity_group="",
+        )
+        .values("measure_id")
+        .annotate(points=Count("id"))
+        .filter(points__gte=12)
+        .exists()
+    )
+    if baseline:
+        reasons.append("At least one measure has a 12-month baseline.")
+        score = Decimal("2.0")
+    else:
+        reasons.append("No measure has 12 months of data yet.")
+        if project.change_ideas.exists():
+            score = Decimal("1.5")
+    cycles = PDSACycle.objects.filter(change_idea__project=project)
+    tested = cycles.exclude(status=CycleStatus.PLAN).count()
+    adopted = project.change_ideas.filter(status=ChangeIdeaStatus.ADOPTED).count()
+    if tested:
+        reasons.append(f"{tested} cycle{'s' if tested != 1 else ''} tested.")
+        score = max(score, Decimal("2.5"))
+    if adopted:
+        reasons.append(f"{adopted} change{'s' if adopted != 1 else ''} adopted.")
+        score = max(score, Decimal("3.0"))
+    improvement = Signal.objects.filter(
+        organisation_id=project.organisation_id,
+        ward_id=project.ward_id,
+        special_cause="improvement",
+        measure__in=project.measures.all(),
+    ).exists()
+    if improvement:
+        reasons.append("A measure shows special-cause improvement.")
+        if adopted:
+            score = max(score, Decimal("3.5"))
+        if adopted >= 3:
+            score = max(score, Decimal("4.0"))
+    else:
+        reasons.append("No measure shows special-cause improvement yet.")
+    return Suggestion(score, reasons)
+
+
+def score_history(project: Project) -> list[dict[str, Any]]:
+    """One row a month: the coach's and the team's scores side by side."""
+    months: dict[date, dict[str, Any]] = {}
+    for score in project.progress_scores.select_related("recorded_by").order_by("-month"):
+        row = months.setdefault(score.month, {"month": score.month})
+        row[score.scored_by] = score
+    return list(months.values())
+
+
+def latest_scores(project: Project) -> dict[str, ProgressScore | None]:
+    out: dict[str, ProgressScore | None] = {ScoredBy.COACH: None, ScoredBy.TEAM: None}
+    for score in project.progress_scores.order_by("-month")[:6]:
+        if out.get(score.scored_by) is None:
+            out[score.scored_by] = score
+    return {"coach": out[ScoredBy.COACH], "team": out[ScoredBy.TEAM]}
+
+
+# --- Data --------------------------------------------------------------------------------
+
+
+def grid_periods(ward: Any, *, today: date | None = None, start: date | None = None) -> list[date]:
+    """The months shown in the data grid: from the 12-month baseline (12 months before coaching
+    started) or at least the last 12 months, up to this month."""
+    today = today or timezone.localdate()
+    this_month = month_start(today)
+    earliest = add_months(this_month, -12)
+    if ward is not None and ward.coaching_start:
+        earliest = min(earliest, add_months(month_start(ward.coaching_start), -12))
+    if start is not None:
+        earliest = start
+    months = []
+    current = earliest
+    while current <= this_month:
+        months.append(current)
+        current = add_months(current, 1)
+    return months
+
+
+def grid_values(
+    ward: Any, measures: list[Any], periods: list[date]
+) -> dict[tuple[int, date], DataPoint]:
+    if not measures or not periods:
+        return {}
+    points = DataPoint.objects.filter(
+        ward=ward,
+        measure__in=measures,
+        period_start__gte=periods[0],
+        period_start__lte=periods[-1],
+        equity_group="",
+    )
+    return {(p.measure_id, p.period_start): p for p in points}
+
+
+def group_values(ward: Any, measure: Any, period: date) -> dict[str, DataPoint]:
+    return {
+        p.equity_group: p
+        for p in DataPoint.objects.filter(ward=ward, measure=measure, period_start=period)
+    }
+
+
+def data_history(ward: Any, limit: int = 20) -> QuerySet:
+    """Who changed which values for this ward, and when."""
+    from culture_of_care.audit.models import AuditEntry
+
+    return (
+        AuditEntry.objects.filter(  # access: allowed (the caller fetched the ward visibly)
+            action="data_points.save", object_type="wards.ward", object_id=str(ward.id)
+        )
+        .select_related("actor")
+        .order_by("-at")[:limit]
+    )
+
+
+# --- Cycles ------------------------------------------------------------------------------
+
+
+def cycles_needing_study(cycles: QuerySet, today: date | None = None) -> QuerySet:
+    """Cycles past their planned end that are still being planned or done (no study yet)."""
+    today = today or timezone.localdate()
+    return cycles.filter(
+        status__in=[CycleStatus.PLAN, CycleStatus.DO], planned_end__lt=today
+    ).select_related("ward", "change_idea")
+
+
+def timeline(cycles: QuerySet) -> list[dict[str, Any]]:
+    """Cycles grouped by month of starting (or planned start), oldest first."""
+    groups: dict[date, list[PDSACycle]] = {}
+    for cycle in cycles:
+        when = cycle.started_on or cycle.planned_start or cycle.created_at.date()
+        groups.setdefault(month_start(when), []).append(cycle)
+    return [
+        {
+            "month": month,
+            "cycles": sorted(
+                items, key=lambda c: (c.started_on or c.planned_start or c.created_at.date(), c.id)
+            ),
+        }
+        for month, items in sorted(groups.items())
+    ]
+
+
+# --- Learning library --------------------------------------------------------------------
+
+
+def library_search(
+    *,
+    text: str = "",
+    driver: DriverNode | None = None,
+    commitment: Any = None,
+    service_type: Any = None,
+    decision: str = "",
+) -> QuerySet:
+    """Shared cycles from the whole programme (shared on purpose by their wards)."""
+    cycles = (
+        PDSACycle.objects.filter(  # access: allowed (the library is programme-wide by design)
+            shared=True, status=CycleStatus.COMPLETE
+        )
+        .select_related(
+            "ward__service_type", "organisation", "change_idea", "change_idea__national_node"
+        )
+        .order_by("-shared_at", "-id")
+    )
+    if driver is not None:
+        cycles = cycles.filter(
+            Q(change_idea__drivers=driver)
+            | Q(change_idea__national_node__parents=driver)
+            | Q(change_idea__drivers__parents=driver)
+        )
+    if commitment is not None:
+        cycles = cycles.filter(
+            Q(change_idea__drivers__commitments=commitment)
+            | Q(change_idea__national_node__commitments=commitment)
+        )
+    if service_type is not None:
+        cycles = cycles.filter(ward__service_type=service_type)
+    if decision:
+        cycles = cycles.filter(decision=decision)
+    text = (text or "").strip()
+    if text:
+        if settings.USING_POSTGRES:
+            from django.contrib.postgres.search import SearchQuery, SearchVector
+
+            vector = SearchVector(
+                "title",
+                "change_idea__title",
+                "objective",
+                "predictions",
+                "results",
+                "learning",
+                "next_step",
+                config="english",
+            )
+            matching = (
+                PDSACycle.objects.annotate(search=vector)  # access: allowed (library, as above)
+                .filter(
+                    shared=True, search=SearchQuery(text, config="english", search_type="websearch")
+                )
+                .values("id")
+            )
+            cycles = cycles.filter(id__in=matching)
+        else:
+            condition = Q()
+            for name in ("title", "change_idea__title", "objective", "results", "learning"):
+                condition |= Q(**{f"{name}__icontains": text})
+            cycles = cycles.filter(condition)
+    return cycles.distinct()
+
+
+def library_cycle(pk: int) -> PDSACycle | None:
+    return library_search().filter(pk=pk).first()
+
+
+# --- Panels and digest -------------------------------------------------------------------
+
+
+def ward_panel(user: Any, ward: Any) -> dict[str, Any] | None:
+    project = ward_project(ward)
+    if project is None:
+        return None
+    ideas = list(
+        project.change_ideas.filter(
+            status__in=[ChangeIdeaStatus.NOT_STARTED, ChangeIdeaStatus.TESTING]
+        ).order_by("title")[:10]
+    )
+    in_progress = list(
+        PDSACycle.objects.filter(change_idea__project=project)
+        .exclude(status=CycleStatus.COMPLETE)
+        .select_related("change_idea")
+        .order_by("planned_end", "id")[:10]
+    )
+    return {
+        "project": project,
+        "ideas": ideas,
+        "cycles": in_progress,
+        "scores": latest_scores(project),
+        "can_edit": can_edit(project, user, "qi"),
+    }
+
+
+def organisation_panel(user: Any, organisation: Any) -> dict[str, Any] | None:
+    visible = PDSACycle.objects.visible_to(user).filter(organisation=organisation)
+    project = (
+        Project.objects.visible_to(user)
+        .filter(organisation=organisation, ward__isnull=True, kind=ProjectKind.ORGANISATION)
+        .first()
+    )
+    counts = visible.aggregate(
+        total=Count("id"),
+        in_progress=Count("id", filter=~Q(status=CycleStatus.COMPLETE)),
+        wards=Count("ward", distinct=True),
+    )
+    org_reach = read_reach(user).covers(organisation_id=organisation.id)
+    return {
+        "organisation": organisation,
+        "project": project,
+        "counts": counts,
+        "can_open": org_reach,
+        "can_upload": can_edit(organisation, user, "qi"),
+    }
+
+
+def home_panel(user: Any, obj: Any = None) -> dict[str, Any] | None:
+    reach = read_reach(user)
+    if reach.everything or not reach.ward_ids:
+        return None
+    cycles = PDSACycle.objects.visible_to(user).filter(ward_id__in=reach.ward_ids)
+    due = list(cycles_needing_study(cycles).order_by("planned_end")[:10])
+    to_decide = list(
+        cycles.filter(status=CycleStatus.ACT).select_related("ward", "change_idea")[:10]
+    )
+    projects = list(
+        Project.objects.visible_to(user)
+        .filter(ward_id__in=reach.ward_ids, kind=ProjectKind.WARD)
+        .select_related("ward")
+        .order_by("ward__name")
+    )
+    if not projects:
+        return None
+    return {"due": due, "to_decide": to_decide, "projects": projects}
+
+
+def overdue_lines(user: Any, today: date | None = None) -> list[str]:
+    """Digest reminders: cycles past their end without a study, and last month's data."""
+    today = today or timezone.localdate()
+    from culture_of_care.access import edit_reach
+
+    reach = edit_reach(user, "qi")
+    if reach.everything or reach.is_empty:
+        return []
+    lines: list[str] = []
+    cycles = PDSACycle.objects.editable_by(user, "qi")
+    for cycle in cycles_needing_study(cycles, today)[:20]:
+        lines.append(
+            f"PDSA cycle '{cycle.title}' on {cycle.ward.name if cycle.ward else 'your project'} "
+            f"ended on {cycle.planned_end:%d %B %Y} and has no study yet."
+        )
+    if today.day >= 5:
+        last_month = add_months(month_start(today), -1)
+        projects = (
+            Project.objects.editable_by(user, "qi")
+            .filter(kind=ProjectKind.WARD, ward__isnull=False)
+            .select_related("ward")
+        )
+        for project in projects[:50]:
+            missing = (
+                project.measures.filter(is_active=True)
+                .exclude(
+                    data_points__ward_id=project.ward_id,
+                    data_points__period_start=last_month,
+                    data_points__equity_group="",
+                )
+                .count()
+            )
+            if missing:
+                lines.append(
+                    f"{project.ward.name}: {missing} measure{'s' if missing != 1 else ''} "
+                    f"still need{'s' if missing == 1 else ''} data for {last_month:%B %Y}."
+                )
+    return lines
+
+
+def change_ideas_for(project: Project) -> QuerySet:
+    return (
+        ChangeIdea.objects.filter(project=project)
+        .annotate(cycle_total=Count("cycles"))
+        .prefetch_related("drivers")
+        .order_by("status", "title")
+    )

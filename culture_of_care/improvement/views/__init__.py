@@ -1,0 +1,1 @@
+"""QI method pages, one module per part: theories, projects, cycles, scores, data, library."""

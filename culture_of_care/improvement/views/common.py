@@ -1,0 +1,88 @@
+"""Lookups the QI pages share: every one starts from what the user may see."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.exceptions import PermissionDenied
+from django.http import HttpRequest
+
+from culture_of_care.access import (
+    get_editable_or_403,
+    get_visible_or_404,
+    is_programme_admin,
+    read_reach,
+)
+from culture_of_care.improvement.models import ChangeIdea, PDSACycle, Project
+
+PROJECT_RELATED = ("ward", "ward__service_type", "ward__qi_coach", "organisation", "change_theory")
+
+
+def visible_project(request: HttpRequest, pk: int) -> Project:
+    return get_visible_or_404(Project.objects.select_related(*PROJECT_RELATED), request.user, pk=pk)
+
+
+def editable_project(request: HttpRequest, pk: int) -> Project:
+    return get_editable_or_403(
+        Project.objects.select_related(*PROJECT_RELATED), request.user, "qi", pk=pk
+    )
+
+
+def visible_idea(request: HttpRequest, pk: int) -> ChangeIdea:
+    return get_visible_or_404(
+        ChangeIdea.objects.select_related("project", "ward", "organisation", "national_node"),
+        request.user,
+        pk=pk,
+    )
+
+
+def editable_idea(request: HttpRequest, pk: int) -> ChangeIdea:
+    return get_editable_or_403(
+        ChangeIdea.objects.select_related("project", "ward", "organisation", "national_node"),
+        request.user,
+        "qi",
+        pk=pk,
+    )
+
+
+CYCLE_RELATED = (
+    "change_idea",
+    "change_idea__project",
+    "ward",
+    "organisation",
+    "previous",
+    "created_by",
+)
+
+
+def visible_cycle(request: HttpRequest, pk: int) -> PDSACycle:
+    return get_visible_or_404(PDSACycle.objects.select_related(*CYCLE_RELATED), request.user, pk=pk)
+
+
+def editable_cycle(request: HttpRequest, pk: int) -> PDSACycle:
+    return get_editable_or_403(
+        PDSACycle.objects.select_related(*CYCLE_RELATED), request.user, "qi", pk=pk
+    )
+
+
+def require_admin(user: Any) -> None:
+    if not is_programme_admin(user):
+        raise PermissionDenied("Only programme admins can change the national change theories.")
+
+
+def require_reach(user: Any) -> None:
+    """Pages for everyone in the programme: anyone with a role."""
+    if read_reach(user).is_empty:
+        raise PermissionDenied("Your account does not have a role in the programme yet.")
+
+
+def team_people(project: Project) -> Any:
+    """People who can be on the project's team or take part in its cycles."""
+    from culture_of_care.accounts.models import User
+
+    if project.ward_id:
+        condition = {"role_assignments__ward_id": project.ward_id}
+    else:
+        condition = {"role_assignments__organisation_id": project.organisation_id}
+    current = User.objects.filter(is_active=True, **condition)
+    return (current | User.objects.filter(projects=project)).distinct().order_by("full_name")

@@ -1,0 +1,270 @@
+"""PDSA cycles: planned, done, studied and acted on in stages, listed and shown as a timeline."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_POST
+
+from culture_of_care.access import can_edit
+from culture_of_care.improvement import selectors, services
+from culture_of_care.improvement.forms import ActForm, DoForm, PlanForm, ShareForm, StudyForm
+from culture_of_care.improvement.models import CycleStatus, Decision, PDSACycle
+from culture_of_care.improvement.services import DO_FIELDS, PLAN_FIELDS, STUDY_FIELDS
+from culture_of_care.improvement.views.common import (
+    editable_cycle,
+    editable_idea,
+    team_people,
+    visible_cycle,
+    visible_project,
+)
+
+STAGES = [
+    ("plan", "Plan", "What you will test and what you predict"),
+    ("do", "Do", "What happened when you tried it"),
+    ("study", "Study", "Results compared with your predictions"),
+    ("act", "Act", "Adopt, adapt or abandon"),
+]
+STATUS_ORDER = ["plan", "do", "study", "act", "complete"]
+
+
+def task_list(cycle: PDSACycle, editable: bool) -> list[dict]:
+    """Each stage's state for the NHS.UK task list: completed, in progress, or not yet, with a
+    link where the stage can be filled in now."""
+    position = STATUS_ORDER.index(cycle.status)
+    items = []
+    for index, (code, label, hint) in enumerate(STAGES):
+        if index < position:
+            state = "Completed"
+        elif index == position:
+            state = "In progress"
+        else:
+            state = "Cannot start yet"
+        href = ""
+        if editable and cycle.status in STAGE_STATUSES.get(code, [CycleStatus.ACT]):
+            href = (
+                reverse("improvement:cycle_act", args=[cycle.pk])
+                if code == "act"
+                else reverse("improvement:cycle_stage", args=[cycle.pk, code])
+            )
+        items.append({"code": code, "label": label, "hint": hint, "state": state, "href": href})
+    return items
+
+
+@login_required
+def cycle_add(request: HttpRequest, pk: int) -> HttpResponse:
+    idea = editable_idea(request, pk)
+    people = team_people(idea.project)
+    form = PlanForm(request.POST or None, people=people, initial={"title": idea.title})
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        cycle = services.pdsa_cycle_create(
+            change_idea=idea,
+            actor=request.user,
+            participants=list(data["participants"]),
+            **{name: data[name] for name in PLAN_FIELDS},
+        )
+        messages.success(request, f"Cycle {cycle.number} is planned.")
+        return redirect("improvement:cycle", pk=cycle.pk)
+    return render(
+        request,
+        "improvement/cycle_stage_form.html",
+        {"idea": idea, "project": idea.project, "form": form, "stage": "plan", "cycle": None},
+    )
+
+
+@login_required
+def cycle_detail(request: HttpRequest, pk: int, start_error: str = "") -> HttpResponse:
+    cycle = visible_cycle(request, pk)
+    editable = can_edit(cycle, request.user, "qi")
+    return render(
+        request,
+        "improvement/cycle_detail.html",
+        {
+            "cycle": cycle,
+            "idea": cycle.change_idea,
+            "project": cycle.change_idea.project,
+            "participants": cycle.participants.order_by("full_name"),
+            "tasks": task_list(cycle, editable),
+            "can_edit": editable,
+            "share_form": ShareForm(
+                initial={"shared": cycle.shared, "share_ward_name": cycle.share_ward_name}
+            ),
+            "next_cycle": PDSACycle.objects.visible_to(request.user).filter(previous=cycle).first(),
+            "start_error": start_error,
+            "has_errors": bool(start_error),
+        },
+    )
+
+
+STAGE_FORMS = {"plan": PlanForm, "do": DoForm, "study": StudyForm}
+STAGE_FIELD_LISTS = {"plan": PLAN_FIELDS, "do": DO_FIELDS, "study": STUDY_FIELDS}
+# Which statuses each stage can be edited in (plan stays editable until the cycle starts).
+STAGE_STATUSES = {
+    "plan": [CycleStatus.PLAN],
+    "do": [CycleStatus.DO, CycleStatus.STUDY],
+    "study": [CycleStatus.STUDY, CycleStatus.ACT],
+}
+
+
+@login_required
+def cycle_stage(request: HttpRequest, pk: int, stage: str) -> HttpResponse:
+    if stage not in STAGE_FORMS:
+        raise Http404("Not found")
+    cycle = editable_cycle(request, pk)
+    if cycle.status not in STAGE_STATUSES[stage]:
+        messages.error(request, f"The {stage} stage cannot be changed now.")
+        return redirect("improvement:cycle", pk=cycle.pk)
+    form_class = STAGE_FORMS[stage]
+    kwargs = {"instance": cycle}
+    if stage == "plan":
+        kwargs["people"] = team_people(cycle.change_idea.project)
+    form = form_class(request.POST or None, **kwargs)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.pdsa_cycle_update(
+                cycle=cycle,
+                actor=request.user,
+                stage=stage,
+                participants=list(data["participants"]) if stage == "plan" else None,
+                **{name: data[name] for name in STAGE_FIELD_LISTS[stage]},
+            )
+            # Saving "do" or "study" for the first time moves the cycle on to the next stage.
+            if (stage, cycle.status) in (("do", CycleStatus.DO), ("study", CycleStatus.STUDY)):
+                services.pdsa_cycle_advance(cycle=cycle, actor=request.user)
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            messages.success(request, f"The {stage} stage has been saved.")
+            return redirect("improvement:cycle", pk=cycle.pk)
+    return render(
+        request,
+        "improvement/cycle_stage_form.html",
+        {
+            "cycle": cycle,
+            "idea": cycle.change_idea,
+            "project": cycle.change_idea.project,
+            "form": form,
+            "stage": stage,
+        },
+    )
+
+
+@login_required
+@require_POST
+def cycle_start(request: HttpRequest, pk: int) -> HttpResponse:
+    cycle = editable_cycle(request, pk)
+    try:
+        services.pdsa_cycle_start(cycle=cycle, actor=request.user)
+    except ValidationError as exc:
+        response = cycle_detail(request, pk, start_error=" ".join(exc.messages))
+        response.status_code = 400
+        return response
+    messages.success(request, f"Cycle {cycle.number} has started. Record what happens.")
+    return redirect("improvement:cycle", pk=cycle.pk)
+
+
+@login_required
+def cycle_act(request: HttpRequest, pk: int) -> HttpResponse:
+    cycle = editable_cycle(request, pk)
+    if cycle.status != CycleStatus.ACT:
+        messages.error(request, "Record the study before deciding what to do next.")
+        return redirect("improvement:cycle", pk=cycle.pk)
+    form = ActForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            next_cycle = services.pdsa_cycle_decide(
+                cycle=cycle,
+                actor=request.user,
+                decision=data["decision"],
+                next_step=data["next_step"],
+                abandon_reason=data["abandon_reason"],
+            )
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            if next_cycle is not None:
+                messages.success(
+                    request,
+                    f"Cycle {next_cycle.number} is ready to plan, filled in from cycle "
+                    f"{cycle.number}. Change what you need and add your predictions.",
+                )
+                return redirect("improvement:cycle_stage", pk=next_cycle.pk, stage="plan")
+            if data["decision"] == Decision.ADOPT:
+                messages.success(request, "The change idea is adopted.")
+            else:
+                messages.success(request, "The change idea is abandoned, with your reason.")
+            return redirect("improvement:cycle", pk=cycle.pk)
+    return render(
+        request,
+        "improvement/cycle_stage_form.html",
+        {
+            "cycle": cycle,
+            "idea": cycle.change_idea,
+            "project": cycle.change_idea.project,
+            "form": form,
+            "stage": "act",
+        },
+    )
+
+
+@login_required
+@require_POST
+def cycle_share(request: HttpRequest, pk: int) -> HttpResponse:
+    cycle = editable_cycle(request, pk)
+    form = ShareForm(request.POST)
+    form.is_valid()
+    try:
+        services.pdsa_cycle_share(
+            cycle=cycle,
+            actor=request.user,
+            shared=form.cleaned_data.get("shared", False),
+            share_ward_name=form.cleaned_data.get("share_ward_name", False),
+        )
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(
+            request,
+            "The cycle is in the learning library."
+            if cycle.shared
+            else "The cycle is not shared in the learning library.",
+        )
+    return redirect("improvement:cycle", pk=cycle.pk)
+
+
+@login_required
+def project_cycles(request: HttpRequest, pk: int) -> HttpResponse:
+    """A ward's cycles (an organisation's project: all its wards' cycles), as a list or timeline."""
+    project = visible_project(request, pk)
+    cycles = (
+        PDSACycle.objects.visible_to(request.user)
+        .filter(organisation=project.organisation)
+        .select_related("change_idea", "ward")
+        .order_by("-created_at", "-id")
+    )
+    if project.ward_id:
+        cycles = cycles.filter(change_idea__project=project)
+    status = request.GET.get("status", "")
+    if status in CycleStatus.values:
+        cycles = cycles.filter(status=status)
+    view = "timeline" if request.GET.get("view") == "timeline" else "list"
+    context = {
+        "project": project,
+        "view": view,
+        "status": status,
+        "statuses": CycleStatus.choices,
+        "can_edit": can_edit(project, request.user, "qi"),
+    }
+    if view == "timeline":
+        context["timeline"] = selectors.timeline(cycles[:500])
+    else:
+        context["page"] = Paginator(cycles, 50).get_page(request.GET.get("page"))
+    return render(request, "improvement/cycle_list.html", context)
