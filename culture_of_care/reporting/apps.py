@@ -5,3 +5,18 @@ class ReportingConfig(AppConfig):
     name = "culture_of_care.reporting"
     label = "reporting"
     verbose_name = "Reporting"
+
+    def ready(self) -> None:
+        # The chart panels are registered here rather than in the improvement app, whose
+        # AppConfig belongs to the QI method; reporting may read every app.
+        from culture_of_care import panels
+        from culture_of_care.reporting import selectors
+
+        panels.register("ward", "charts/panels/ward.html", selectors.ward_panel, order=20)
+        panels.register(
+            "organisation",
+            "charts/panels/organisation.html",
+            selectors.organisation_panel,
+            order=20,
+        )
+        panels.register("home", "charts/panels/home.html", selectors.home_panel, order=20)

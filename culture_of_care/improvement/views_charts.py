@@ -1,0 +1,489 @@
+"""Chart pages: a measure's SPC chart for a ward or an organisation, the MDC summary tables,
+and signals to review. Views resolve the place (ward or organisation) through the access layer,
+call one selector or service in ``charts.py`` and render."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.http import urlencode
+
+from culture_of_care.access import can_edit, ensure_editable, get_visible_or_404, read_reach
+from culture_of_care.improvement import charts
+from culture_of_care.improvement.chart_forms import (
+    ChartSettingsForm,
+    PointNoteForm,
+    RebaseForm,
+    SignalReviewForm,
+)
+from culture_of_care.improvement.models import (
+    ChartSettings,
+    Measure,
+    PDSACycle,
+    Rebase,
+    Signal,
+)
+from organisations.models import Organisation
+from wards.models import Ward
+
+SORTABLE = [
+    ("measure", "Measure"),
+    ("latest", "Latest"),
+    ("mean", "Mean"),
+    ("variation", "Variation"),
+    ("assurance", "Assurance"),
+]
+
+
+@dataclass
+class Place:
+    """Where a chart belongs: a ward, an organisation (its wards summed) or the programme."""
+
+    kind: str
+    key: Any
+    scope: charts.Scope
+    obj: Any
+    can_edit: bool
+    breadcrumbs: list[tuple[str, str]] = field(default_factory=list)
+    caption: str = ""
+
+    def url(self, name: str, measure: Measure | None = None) -> str:
+        if self.kind == "programme":
+            if name == "summary":
+                return reverse("reporting:programme_summary")
+            if name == "chart" and measure is not None:
+                return reverse("reporting:programme_chart", args=[measure.pk])
+            return ""
+        args = [self.key] + ([measure.pk] if measure is not None else [])
+        return reverse(f"charts:{self.kind}_{name}", args=args)
+
+    @property
+    def summary_url(self) -> str:
+        return self.url("summary")
+
+    @property
+    def signals_url(self) -> str:
+        return "" if self.kind == "programme" else self.url("signals")
+
+
+def ward_place(request: HttpRequest, key: int) -> Place:
+    ward = get_visible_or_404(Ward.objects.select_related("organisation"), request.user, pk=key)
+    return Place(
+        kind="ward",
+        key=ward.pk,
+        scope=charts.Scope.for_ward(ward),
+        obj=ward,
+        can_edit=can_edit(ward, request.user, "qi"),
+        breadcrumbs=[
+            ("Wards", reverse("wards:list")),
+            (ward.name, reverse("wards:detail", args=[ward.pk])),
+        ],
+        caption=f"{ward.name}, {ward.organisation.name}",
+    )
+
+
+def organisation_place(request: HttpRequest, key: str) -> Place:
+    organisation = get_visible_or_404(Organisation, request.user, ods_code=str(key).upper())
+    reach = read_reach(request.user)
+    if not (reach.everything or organisation.pk in reach.organisation_ids):
+        # Reached only through one ward: the organisation's totals include wards they cannot see.
+        raise PermissionDenied(
+            "Organisation charts are for people who work across the organisation."
+        )
+    return Place(
+        kind="organisation",
+        key=organisation.ods_code,
+        scope=charts.Scope.for_organisation(organisation),
+        obj=organisation,
+        can_edit=can_edit(organisation, request.user, "qi"),
+        breadcrumbs=[
+            ("Organisations", reverse("organisations:list")),
+            (organisation.name, reverse("organisations:detail", args=[organisation.ods_code])),
+        ],
+        caption=f"{organisation.name}: all wards",
+    )
+
+
+def place_for(request: HttpRequest, kind: str, key: Any) -> Place:
+    return ward_place(request, key) if kind == "ward" else organisation_place(request, key)
+
+
+def measure_for(request: HttpRequest, place: Place, measure_id: int) -> Measure:
+    measure = get_visible_or_404(Measure, request.user, pk=measure_id)
+    if not charts.measure_belongs_to(measure, place.scope):
+        raise Http404("Not found")
+    return measure
+
+
+def _require_edit(request: HttpRequest, place: Place) -> None:
+    if not place.can_edit:
+        raise PermissionDenied("You do not have permission to change this chart.")
+
+
+# --- Summary tables ---------------------------------------------------------------------------
+
+
+def sort_headers(request: HttpRequest, sort: str, descending: bool) -> list[dict[str, str]]:
+    headers = []
+    for key, label in SORTABLE:
+        current = key == sort
+        next_dir = "asc" if current and descending else ("desc" if current else "asc")
+        headers.append(
+            {
+                "key": key,
+                "label": label,
+                "href": "?" + urlencode({"sort": key, "dir": next_dir}),
+                "aria_sort": ("descending" if descending else "ascending") if current else "",
+                "action": f"sort by {label.lower()}, "
+                + ("descending" if next_dir == "desc" else "ascending"),
+            }
+        )
+    return headers
+
+
+def render_summary(
+    request: HttpRequest, place: Place, template: str = "charts/summary.html"
+) -> HttpResponse:
+    sort = request.GET.get("sort", "measure")
+    if sort not in dict(SORTABLE):
+        sort = "measure"
+    descending = request.GET.get("dir") == "desc"
+    rows = charts.sort_rows(charts.summary_rows(place.scope), sort, descending)
+    return render(
+        request,
+        template,
+        {
+            "place": place,
+            "rows": [
+                {"row": row, "chart": row.chart, "url": place.url("chart", row.measure)}
+                for row in rows
+            ],
+            "headers": sort_headers(request, sort, descending),
+            "sort": sort,
+            "descending": descending,
+        },
+    )
+
+
+@login_required
+def summary(request: HttpRequest, kind: str, key: Any) -> HttpResponse:
+    return render_summary(request, place_for(request, kind, key))
+
+
+# --- One chart --------------------------------------------------------------------------------
+
+
+def render_chart(request: HttpRequest, place: Place, measure: Measure) -> HttpResponse:
+    view = "run" if request.GET.get("view") == "run" else ""
+    chart = charts.chart_for(place.scope, measure, view=view)
+    signals = []
+    if place.scope.stores_settings:
+        signals = list(
+            Signal.objects.visible_to(request.user)
+            .filter(
+                measure=measure,
+                organisation_id=place.scope.organisation_id,
+                ward_id=place.scope.ward_id,
+                reviewed_at__isnull=True,
+            )
+            .order_by("period_start")
+        )
+    rebases = []
+    if place.scope.stores_settings:
+        rebases = list(
+            Rebase.objects.visible_to(request.user)
+            .filter(
+                measure=measure,
+                organisation_id=place.scope.organisation_id,
+                ward_id=place.scope.ward_id,
+            )
+            .select_related("recorded_by")
+        )
+    base_url = place.url("chart", measure)
+    return render(
+        request,
+        "charts/chart.html",
+        {
+            "place": place,
+            "measure": measure,
+            "chart": chart,
+            "svg": chart.svg(element_id="spc-chart", describedby="chart-summary"),
+            "table": chart.table_rows(),
+            "equity": charts.equity_view(place.scope, measure),
+            "signals": signals,
+            "rebases": rebases,
+            "view": view,
+            "standard_url": base_url,
+            "run_url": base_url + "?view=run",
+            "standard_name": charts.CHART_NAMES[charts.chart_type_for(measure)],
+            "note_url": place.url("note", measure) if place.scope.stores_settings else "",
+            "rebase_url": place.url("rebase", measure) if place.scope.stores_settings else "",
+            "settings_url": place.url("settings", measure) if place.scope.stores_settings else "",
+        },
+    )
+
+
+@login_required
+def chart(request: HttpRequest, kind: str, key: Any, measure_id: int) -> HttpResponse:
+    place = place_for(request, kind, key)
+    return render_chart(request, place, measure_for(request, place, measure_id))
+
+
+# --- Changing a chart -------------------------------------------------------------------------
+
+
+@login_required
+def rebase(request: HttpRequest, kind: str, key: Any, measure_id: int) -> HttpResponse:
+    place = place_for(request, kind, key)
+    measure = measure_for(request, place, measure_id)
+    _require_edit(request, place)
+    chart_data = charts.chart_for(place.scope, measure, with_annotations=False)
+    existing = set(
+        Rebase.objects.visible_to(request.user)
+        .filter(
+            measure=measure,
+            organisation_id=place.scope.organisation_id,
+            ward_id=place.scope.ward_id,
+        )
+        .values_list("period_start", flat=True)
+    )
+    form = RebaseForm(request.POST or None, chart=chart_data, existing=existing)
+    if request.method == "POST" and form.is_valid():
+        charts.chart_rebase_add(
+            actor=request.user,
+            scope=place.scope,
+            measure=measure,
+            period_start=form.cleaned_data["period_start"],
+            reason=form.cleaned_data["reason"],
+        )
+        messages.success(
+            request,
+            f"The limits are recalculated from {form.cleaned_data['period_start']:%B %Y}.",
+        )
+        return redirect(place.url("chart", measure))
+    return render(
+        request,
+        "charts/rebase.html",
+        {
+            "place": place,
+            "measure": measure,
+            "form": form,
+            "chart": chart_data,
+            "chart_url": place.url("chart", measure),
+        },
+    )
+
+
+@login_required
+def rebase_remove(
+    request: HttpRequest, kind: str, key: Any, measure_id: int, pk: int
+) -> HttpResponse:
+    place = place_for(request, kind, key)
+    measure = measure_for(request, place, measure_id)
+    _require_edit(request, place)
+    item = get_visible_or_404(
+        Rebase.objects.filter(
+            measure=measure,
+            organisation_id=place.scope.organisation_id,
+            ward_id=place.scope.ward_id,
+        ),
+        request.user,
+        pk=pk,
+    )
+    if request.method == "POST":
+        charts.chart_rebase_remove(actor=request.user, rebase=item)
+        messages.success(request, f"The rebase from {item.period_start:%B %Y} is removed.")
+        return redirect(place.url("chart", measure))
+    return render(
+        request,
+        "charts/rebase_remove.html",
+        {
+            "place": place,
+            "measure": measure,
+            "rebase": item,
+            "chart_url": place.url("chart", measure),
+        },
+    )
+
+
+@login_required
+def chart_settings(request: HttpRequest, kind: str, key: Any, measure_id: int) -> HttpResponse:
+    place = place_for(request, kind, key)
+    measure = measure_for(request, place, measure_id)
+    _require_edit(request, place)
+    current = (
+        ChartSettings.objects.visible_to(request.user)
+        .filter(
+            measure=measure,
+            organisation_id=place.scope.organisation_id,
+            ward_id=place.scope.ward_id,
+        )
+        .first()
+    )
+    initial = {
+        "fix_after": current.fix_after if current else None,
+        "screen_outliers": current.screen_outliers if current else True,
+        "trajectory": ChartSettingsForm.trajectory_text(current.trajectory if current else []),
+    }
+    form = ChartSettingsForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        charts.chart_settings_update(
+            actor=request.user,
+            scope=place.scope,
+            measure=measure,
+            fix_after=form.cleaned_data["fix_after"],
+            screen_outliers=form.cleaned_data["screen_outliers"],
+            trajectory=form.cleaned_data["trajectory"],
+        )
+        messages.success(request, "The chart settings are saved.")
+        return redirect(place.url("chart", measure))
+    return render(
+        request,
+        "charts/settings.html",
+        {
+            "place": place,
+            "measure": measure,
+            "form": form,
+            "chart_url": place.url("chart", measure),
+        },
+    )
+
+
+@login_required
+def note(request: HttpRequest, kind: str, key: Any, measure_id: int) -> HttpResponse:
+    place = place_for(request, kind, key)
+    measure = measure_for(request, place, measure_id)
+    _require_edit(request, place)
+    chart_data = charts.chart_for(place.scope, measure, with_annotations=False)
+    initial = {"period_start": request.GET.get("period", "")}
+    form = PointNoteForm(request.POST or None, chart=chart_data, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        charts.point_note_add(
+            actor=request.user,
+            scope=place.scope,
+            measure=measure,
+            period_start=form.cleaned_data["period_start"],
+            text=form.cleaned_data["text"],
+        )
+        messages.success(request, "The note is added to the chart.")
+        return redirect(place.url("chart", measure))
+    return render(
+        request,
+        "charts/note.html",
+        {
+            "place": place,
+            "measure": measure,
+            "form": form,
+            "chart_url": place.url("chart", measure),
+        },
+    )
+
+
+# --- Signals ----------------------------------------------------------------------------------
+
+
+def _signal_list(request: HttpRequest, signals: Any, **context: Any) -> HttpResponse:
+    page = Paginator(
+        signals.select_related("measure", "ward", "organisation").order_by(
+            "organisation__name", "ward__name", "measure__order", "measure__name", "period_start"
+        ),
+        50,
+    ).get_page(request.GET.get("page"))
+    rows = []
+    for signal in page:
+        rows.append(
+            {
+                "signal": signal,
+                "where": signal.ward.name
+                if signal.ward_id
+                else f"{signal.organisation.name} (all wards)",
+                "period": charts.period_label(signal.period_start, signal.measure.frequency),
+                "rule": charts.RULE_LABELS.get(signal.rule, signal.rule),
+                "chart_url": (
+                    reverse("charts:ward_chart", args=[signal.ward_id, signal.measure_id])
+                    if signal.ward_id
+                    else reverse(
+                        "charts:organisation_chart",
+                        args=[signal.organisation.ods_code, signal.measure_id],
+                    )
+                ),
+                "review_url": reverse("charts:signal_review", args=[signal.pk]),
+            }
+        )
+    return render(request, "charts/signals.html", {"page": page, "rows": rows, **context})
+
+
+@login_required
+def signals(request: HttpRequest, kind: str, key: Any) -> HttpResponse:
+    place = place_for(request, kind, key)
+    qs = Signal.objects.visible_to(request.user).filter(reviewed_at__isnull=True)
+    if place.kind == "ward":
+        qs = qs.filter(ward_id=place.obj.pk)
+    else:
+        qs = qs.filter(organisation_id=place.obj.pk)
+    return _signal_list(request, qs, place=place, heading=f"Signals to review: {place.obj.name}")
+
+
+@login_required
+def my_signals(request: HttpRequest) -> HttpResponse:
+    """Every unreviewed signal the person reaches: a coach's wards, an organisation lead's wards."""
+    qs = Signal.objects.visible_to(request.user).filter(reviewed_at__isnull=True)
+    return _signal_list(request, qs, place=None, heading="Signals to review")
+
+
+@login_required
+def signal_review(request: HttpRequest, pk: int) -> HttpResponse:
+    signal = get_visible_or_404(
+        Signal.objects.select_related("measure", "ward", "organisation"), request.user, pk=pk
+    )
+    ensure_editable(signal, request.user, "qi")
+    if signal.ward_id:
+        place_url = reverse("charts:ward_chart", args=[signal.ward_id, signal.measure_id])
+        where = signal.ward.name
+        cycles = PDSACycle.objects.visible_to(request.user).filter(ward_id=signal.ward_id)
+    else:
+        place_url = reverse(
+            "charts:organisation_chart", args=[signal.organisation.ods_code, signal.measure_id]
+        )
+        where = f"{signal.organisation.name} (all wards)"
+        cycles = PDSACycle.objects.visible_to(request.user).filter(
+            organisation_id=signal.organisation_id, ward__isnull=True
+        )
+    cycles = cycles.select_related("change_idea").order_by("change_idea__title", "number")
+    run = charts.signal_run(signal)
+    form = SignalReviewForm(request.POST or None, cycles=cycles, run_size=len(run))
+    if request.method == "POST" and form.is_valid():
+        charts.signal_review(
+            actor=request.user,
+            signal=signal,
+            kind=form.cleaned_data["kind"],
+            text=form.cleaned_data.get("text", "").strip(),
+            pdsa_cycle=form.cleaned_data.get("pdsa_cycle"),
+            whole_run=form.cleaned_data.get("whole_run", False),
+        )
+        messages.success(
+            request, "Thank you: the signal is reviewed and added to the chart as a note."
+        )
+        return redirect(place_url)
+    frequency = signal.measure.frequency
+    return render(
+        request,
+        "charts/review.html",
+        {
+            "signal": signal,
+            "form": form,
+            "where": where,
+            "chart_url": place_url,
+            "period": charts.period_label(signal.period_start, frequency),
+            "rule": charts.RULE_LABELS.get(signal.rule, signal.rule),
+            "run": [charts.period_label(s.period_start, frequency) for s in run],
+        },
+    )

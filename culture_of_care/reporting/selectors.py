@@ -1,0 +1,92 @@
+"""Reads for programme-level reporting and the chart panels on ward, organisation and home pages.
+
+Reporting reads every app and nothing imports it (DESIGN.md section 1).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.urls import reverse
+
+from culture_of_care.access import has_role, read_reach
+from culture_of_care.accounts.roles import PROGRAMME_WIDE
+from culture_of_care.improvement import charts
+from culture_of_care.improvement.models import Signal
+
+PANEL_SIGNALS_SHOWN = 5
+
+
+def may_see_programme(user: Any) -> bool:
+    """The programme-level MDC summary is for programme leads and admins."""
+    return has_role(user, *PROGRAMME_WIDE)
+
+
+def programme_summary_rows() -> list[charts.SummaryRow]:
+    """Every national measure summed over every ward in the programme, with its icons."""
+    return charts.summary_rows(charts.Scope.programme())
+
+
+def _signal_items(signals: list[Signal]) -> list[dict[str, Any]]:
+    return [
+        {
+            "measure": s.measure.name,
+            "period": charts.period_label(s.period_start, s.measure.frequency),
+            "special_cause": s.special_cause,
+            "review_url": reverse("charts:signal_review", args=[s.pk]),
+        }
+        for s in signals
+    ]
+
+
+def ward_panel(user: Any, ward: Any) -> dict[str, Any] | None:
+    """ "Signals to review" and the link to the ward's measures summary, for the ward page."""
+    if ward is None or not read_reach(user).covers(
+        organisation_id=ward.organisation_id, ward_id=ward.pk
+    ):
+        return None
+    unreviewed = Signal.objects.visible_to(user).filter(ward_id=ward.pk, reviewed_at__isnull=True)
+    shown = list(
+        unreviewed.select_related("measure").order_by("-period_start")[:PANEL_SIGNALS_SHOWN]
+    )
+    return {
+        "signal_count": unreviewed.count() if len(shown) == PANEL_SIGNALS_SHOWN else len(shown),
+        "signals": _signal_items(shown),
+        "signals_url": reverse("charts:ward_signals", args=[ward.pk]),
+        "summary_url": reverse("charts:ward_summary", args=[ward.pk]),
+        "name": ward.name,
+    }
+
+
+def organisation_panel(user: Any, organisation: Any) -> dict[str, Any] | None:
+    """The organisation's measures summary and its signals, for people who work across it."""
+    if organisation is None:
+        return None
+    reach = read_reach(user)
+    if not (reach.everything or organisation.pk in reach.organisation_ids):
+        return None
+    unreviewed = Signal.objects.visible_to(user).filter(
+        organisation_id=organisation.pk, reviewed_at__isnull=True
+    )
+    return {
+        "signal_count": unreviewed.count(),
+        "signals_url": reverse("charts:organisation_signals", args=[organisation.ods_code]),
+        "summary_url": reverse("charts:organisation_summary", args=[organisation.ods_code]),
+        "name": organisation.name,
+    }
+
+
+def home_panel(user: Any, _obj: Any = None) -> dict[str, Any] | None:
+    """Signals to review across everything the person reaches; the programme summary for leads."""
+    reach = read_reach(user)
+    if reach.is_empty:
+        return None
+    programme = may_see_programme(user)
+    count = None
+    if not reach.everything:
+        count = Signal.objects.visible_to(user).filter(reviewed_at__isnull=True).count()
+    return {
+        "signal_count": count,
+        "signals_url": reverse("charts:my_signals"),
+        "programme_url": reverse("reporting:programme_summary") if programme else "",
+    }
