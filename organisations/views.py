@@ -9,6 +9,7 @@ from django.db.models import Count, Sum
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 
+from culture_of_care import panels
 from culture_of_care.access import can_edit, get_editable_or_403, get_visible_or_404
 from organisations import services
 from organisations.forms import InviteWardMemberForm, OrganisationFilterForm
@@ -43,6 +44,7 @@ def organisation_detail(request: HttpRequest, ods_code: str) -> HttpResponse:
             "organisation": organisation,
             "wards": wards,
             "can_manage": can_edit(organisation, request.user, "organisation"),
+            "panels": panels.render_context("organisation", request.user, organisation),
         },
     )
 
