@@ -1,0 +1,79 @@
+"""The pure helpers: quarters and the small-number rules."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+
+from risk import small_numbers
+from risk.quarters import (
+    next_quarter,
+    previous_quarter,
+    quarter_end,
+    quarter_label,
+    quarter_start,
+    recent_quarters,
+)
+
+RULES = small_numbers.Rules(min_count=5, round_to=5)
+
+
+@pytest.mark.parametrize(
+    ("day", "start"),
+    [
+        (date(2026, 1, 1), date(2026, 1, 1)),
+        (date(2026, 3, 31), date(2026, 1, 1)),
+        (date(2026, 4, 1), date(2026, 4, 1)),
+        (date(2026, 12, 31), date(2026, 10, 1)),
+    ],
+)
+def test_quarter_start(day, start):
+    assert quarter_start(day) == start
+
+
+def test_quarter_arithmetic_crosses_years():
+    assert previous_quarter(date(2026, 1, 1)) == date(2025, 10, 1)
+    assert next_quarter(date(2025, 10, 1)) == date(2026, 1, 1)
+    assert quarter_end(date(2026, 4, 1)) == date(2026, 6, 30)
+    assert quarter_label(date(2026, 5, 17)) == "April to June 2026"
+    assert recent_quarters(date(2026, 2, 3), 3) == [
+        date(2026, 1, 1),
+        date(2025, 10, 1),
+        date(2025, 7, 1),
+    ]
+
+
+@pytest.mark.parametrize(
+    ("count", "shown"),
+    [
+        (0, "*"),
+        (1, "*"),
+        (4, "*"),
+        (5, "5"),
+        (7, "5"),
+        (8, "10"),
+        (12, "10"),
+        (13, "15"),
+        (101, "100"),
+    ],
+)
+def test_counts_under_five_are_starred_and_others_rounded_to_five(count, shown):
+    assert small_numbers.show_count(count, RULES) == shown
+
+
+def test_percentages_are_suppressed_when_either_part_is_small():
+    assert small_numbers.show_percentage(4, 40, RULES) == "*"
+    assert small_numbers.show_percentage(4, 4, RULES) == "*"
+    assert small_numbers.show_percentage(20, 40, RULES) == "50%"
+    assert small_numbers.publishable_pair(3, 40, RULES) is None
+    assert small_numbers.publishable_pair(12, 41, RULES) == (10, 40)
+
+
+def test_thresholds_come_from_settings(settings):
+    settings.SUPPRESSION = {"min_count": 10, "round_to": 10, "min_bed_days": 100}
+    from risk.selectors import suppression_rules
+
+    rules = suppression_rules()
+    assert small_numbers.show_count(9, rules) == "*"
+    assert small_numbers.show_count(14, rules) == "10"
