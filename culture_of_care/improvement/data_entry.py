@@ -193,7 +193,9 @@ def check_entries(entries: list[Entry], *, today: date) -> CheckResult:
         if numerator < 0:
             result.fail(entry, f"{label}: {measure.numerator_label.lower()} cannot be negative.")
             continue
-        if measure.has_denominator:
+        if measure.has_denominator and denominator is None and entry.group:
+            pass  # a group's own denominator (its bed days) is welcome but not required
+        elif measure.has_denominator:
             if denominator is None:
                 result.fail(
                     entry,
