@@ -334,12 +334,14 @@ def seed(ctx: Any) -> None:
         for _ in range(rng.choice([0, 1, 1, 2])):
             due = session.date + timedelta(days=rng.choice([7, 14, 21]))
             status, done_at = ActionStatus.OPEN, None
-            if due < today - timedelta(days=7):
-                roll = rng.random()
-                if roll < 0.8:
+            roll = rng.random()
+            if due < today - timedelta(days=21):
+                if roll < 0.93:
                     status, done_at = ActionStatus.DONE, _aware(due - timedelta(days=2))
-                elif roll < 0.88:
+                elif roll < 0.97:
                     status = ActionStatus.DROPPED
+            elif due < today and roll < 0.5:
+                status, done_at = ActionStatus.DONE, _aware(due)
             owner_id = None
             owner_role = ""
             members = ward_members.get(session.ward_id or 0, [])
