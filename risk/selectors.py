@@ -232,24 +232,17 @@ def active_milestone_total() -> int:
 
 
 def risk_support_sessions(organisation: Organisation, *, limit: int = 10) -> list[Any] | None:
-    """The organisation's NCISH support sessions logged through coaching, or None when the
-    coaching app has no session model (yet)."""
+    """The organisation's logged NCISH support sessions (coaching, kind "risk support"), newest
+    first; None when the coaching app has no session model."""
     try:
         from coaching.models import CoachingSession
-    except ImportError:
+    except ImportError:  # pragma: no cover - coaching is part of every build today
         return None
-    queryset = CoachingSession.objects.filter(organisation=organisation, kind="risk_support")
-    date_field = next(
-        (
-            name
-            for name in ("date", "held_on", "happened_on", "starts_at", "session_date")
-            if any(f.name == name for f in CoachingSession._meta.get_fields())
-        ),
-        None,
+    return list(
+        CoachingSession.objects.filter(
+            organisation=organisation, kind="risk_support", status="logged"
+        ).order_by("-date", "-id")[:limit]
     )
-    if date_field:
-        queryset = queryset.order_by(f"-{date_field}")
-    return list(queryset[:limit])
 
 
 # --- Audits --------------------------------------------------------------------------------

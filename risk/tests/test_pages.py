@@ -360,3 +360,16 @@ def test_national_ncish_lead_reads_every_organisation(
     assert client.get(url).status_code == 403
     assert not SelfAssessment.objects.exists()
     assert MilestoneStatus.DONE == "done"
+
+
+def test_organisation_page_lists_risk_support_sessions(client_for, org_lead, participation):
+    from coaching.tests.factories import CoachingSessionFactory
+
+    org = participation.organisation
+    CoachingSessionFactory(
+        organisation=org, kind="risk_support", shared_summary="Walked through the new templates."
+    )
+    CoachingSessionFactory(organisation=org, kind="organisation", shared_summary="Rostering.")
+    text = client_for(org_lead).get(reverse("risk:organisation", args=[org.ods_code])).text
+    assert "Walked through the new templates." in text
+    assert "Rostering." not in text
