@@ -108,3 +108,49 @@ def signal_for(measure, ward, period, rule="7 Points Below CL", kind="improvemen
         special_cause=kind,
         rule=rule,
     )
+
+
+# 17 months around 20 per 1,000 bed days, then 7 months lower: a shift of 7 below the mean.
+BASE = [12, 15, 10, 13, 16, 11, 12, 14, 9, 13, 15, 11, 12, 14, 10, 13, 12]
+SHIFT = [10, 9, 11, 10, 9, 10, 10]
+
+
+def chart_scene(ward):
+    """A measure with two years of data on ``ward``, a PDSA cycle, a note, data by ethnicity
+    group and its signals: what a chart page shows at its fullest (browser and axe tests)."""
+    from culture_of_care.improvement import charts
+
+    measure = Measure.objects.filter(code="scene_restraint").first()
+    if measure is not None:
+        return measure
+    measure = MeasureFactory(
+        code="scene_restraint",
+        name="Restraint per 1,000 occupied bed days",
+        target=Decimal("12"),
+        disaggregated=True,
+        uses_bed_days=True,
+    )
+    add_series(measure, ward, BASE + SHIFT)
+    for group, numerator, denominator in (("white", 4, 300), ("black", 2, 60), ("asian", 1, 40)):
+        add_series(
+            measure, ward, [numerator] * 12, [denominator] * 12, start=month(12), group=group
+        )
+    PDSACycleFactory(
+        change_idea=ChangeIdeaFactory(project=ProjectFactory(ward=ward)),
+        started_on=month(14),
+        decided_on=month(16),
+        decision="adopt",
+    )
+    charts.signals_refresh(
+        organisation_id=ward.organisation_id, ward_id=ward.pk, measure_ids=[measure.pk]
+    )
+    from culture_of_care.improvement.models import PointNote
+
+    PointNote.objects.create(
+        organisation=ward.organisation,
+        ward=ward,
+        measure=measure,
+        period_start=month(3),
+        text="Two agency shifts a week this month.",
+    )
+    return measure
