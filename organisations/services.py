@@ -169,6 +169,18 @@ def programme_import(*, plan: ImportPlan, actor: Any) -> ImportResult:
         )
         counts.role_assignments.add(CREATE if created else UNCHANGED)
 
+    # Each ward gets its improvement project and each organisation its middle-tier project at
+    # onboarding (after the roles, so the ward's team joins the project).
+    from culture_of_care.improvement.services import (
+        organisation_project_ensure,
+        ward_project_ensure,
+    )
+
+    for organisation in organisations.values():
+        organisation_project_ensure(organisation=organisation, actor=actor)
+    for ward in wards.values():
+        ward_project_ensure(ward=ward, actor=actor)
+
     invited = []
     for user, person in created_people:
         ods_code = person.organisation_ods_code

@@ -114,6 +114,13 @@ def test_corrected_workbook_imports_everything(run_import, admin):
     ]
     assert Invitation.objects.filter(invited_by=admin).count() == 3
     assert AuditEntry.objects.filter(action="organisation.create").count() == 2
+    # Onboarding gives each ward its improvement project (with its team) and each organisation
+    # its middle-tier project.
+    from culture_of_care.improvement.models import Project
+
+    oak_project = Project.objects.get(ward=oak, kind="ward")
+    assert User.objects.get(email="ned.nurse@example.org") in oak_project.team.all()
+    assert Project.objects.filter(ward=None, kind="organisation").count() == 2
 
 
 def test_importing_the_same_file_again_creates_nothing_and_sends_no_invitations(run_import):
