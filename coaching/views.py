@@ -430,6 +430,13 @@ def session_autosave(request: HttpRequest) -> HttpResponse:
     if not allowed_kinds(request.user):
         raise PermissionDenied("Your role does not log coaching sessions.")
     draft = _own_draft(request, request.POST.get("draft"))
+    if draft is None and request.POST.get("draft"):
+        # The draft was logged or deleted meanwhile (a late autosave): never start another.
+        return render(
+            request,
+            "coaching/_autosave_status.html",
+            {"note": "This draft has already been logged or deleted.", "draft": None},
+        )
     form = SessionForm(request.POST, user=request.user, instance=draft, logging=False)
     draft, note = _save_draft(request, form, draft)
     return render(request, "coaching/_autosave_status.html", {"note": note, "draft": draft})

@@ -39,7 +39,7 @@ def test_caseload_shows_contact_actions_and_flags(client_for, qi_coach, ward):
     CoachingSessionFactory(
         ward=ward, date=TODAY() - timedelta(days=60), next_session_on=TODAY() + timedelta(days=3)
     )
-    quiet = WardFactory(organisation=ward.organisation, name="Quiet Ward", qi_coach=qi_coach)
+    WardFactory(organisation=ward.organisation, name="Quiet Ward", qi_coach=qi_coach)
     recent = WardFactory(organisation=ward.organisation, name="Busy Ward", qi_coach=qi_coach)
     CoachingSessionFactory(ward=recent, date=TODAY() - timedelta(days=2))
     ActionFactory(ward=recent, due_on=TODAY() - timedelta(days=3))

@@ -240,3 +240,16 @@ def test_risk_lead_logs_risk_support(client_for, risk_lead, org):
 
 def test_ward_member_cannot_log_sessions(client_for, ward_member):
     assert client_for(ward_member).get(reverse("coaching:session_new")).status_code == 403
+
+
+def test_late_autosave_after_logging_starts_no_new_draft(client_for, qi_coach, ward):
+    client = client_for(qi_coach)
+    client.post(reverse("coaching:session_autosave"), {"kind": "ward_qi", "ward": str(ward.pk)})
+    draft = CoachingSession.objects.get()
+    client.post(reverse("coaching:session_edit", args=[draft.pk]), form_data(ward))
+    response = client.post(
+        reverse("coaching:session_autosave"),
+        {"kind": "ward_qi", "ward": str(ward.pk), "draft": str(draft.pk)},
+    )
+    assert "already been logged" in response.text
+    assert CoachingSession.objects.count() == 1
