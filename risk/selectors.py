@@ -132,6 +132,21 @@ def participation_for(organisation: Organisation) -> RiskParticipation | None:
     )
 
 
+def risk_team_ids(organisation: Organisation) -> list[int]:
+    """The people who lead an organisation's risk work: its organisation leads and the NCISH
+    advisers assigned to it."""
+    from culture_of_care.accounts.models import RoleAssignment
+
+    return list(
+        RoleAssignment.objects.filter(
+            organisation=organisation, role__in=[Role.ORGANISATION_LEAD, Role.RISK_LEAD]
+        )
+        .current()
+        .values_list("user_id", flat=True)
+        .distinct()
+    )
+
+
 def risk_project(organisation: Organisation) -> Project | None:
     return (
         Project.objects.filter(organisation=organisation, ward__isnull=True, kind=ProjectKind.RISK)
@@ -311,6 +326,10 @@ class OrganisationLine:
     @property
     def organisation(self) -> Organisation:
         return self.participation.organisation
+
+    @property
+    def assessed_label(self) -> str:
+        return quarter_short_label(self.assessed_quarter) if self.assessed_quarter else ""
 
 
 def cohort_dashboard(user: Any, participations: list[RiskParticipation]) -> dict[str, Any]:

@@ -55,6 +55,7 @@ def risk_project_ensure(*, actor: Any, organisation: Organisation) -> Project:
         ),
         change_theory=selectors.risk_theory(),
     )
+    project.team.set(selectors.risk_team_ids(organisation))
     audit_record(
         actor=actor,
         action="risk.project_created",
