@@ -32,7 +32,7 @@ ANNOTATION = "#005eb8"
 FONT = "Frutiger W01, Arial, sans-serif"
 
 WIDTH = 760
-PLOT_TOP = 34
+PLOT_TOP = 48
 PLOT_HEIGHT = 250
 LEFT = 64
 RIGHT = 20
@@ -202,6 +202,7 @@ def chart_svg(
         return LEFT + 8 + (d - first).days / span * (plot_w - 16)
 
     # y: everything drawn must fit.
+    kind = chart.measure.kind
     floor = 0.0 if chart.measure.kind in ("percentage", "rate", "count") else None
     values: list[float] = [p.value for p in points]
     for p in points:
@@ -209,7 +210,10 @@ def chart_svg(
         if lower is not None and floor is not None and all(q.value >= floor for q in points):
             # Limits below zero cannot happen for a rate or count: drawn at zero (display only).
             lower = max(lower, floor)
-        for v in (p.mean, lower, p.upper_limit, p.trajectory):
+        upper = p.upper_limit
+        if upper is not None and kind == "percentage":
+            upper = min(upper, 100.0)  # display only
+        for v in (p.mean, lower, upper, p.trajectory):
             if v is not None:
                 values.append(v)
     if chart.target is not None:
@@ -220,14 +224,15 @@ def chart_svg(
     else:
         low -= (high - low) * 0.08 or 1
     high += (high - low) * 0.08 or 1
+    if kind == "percentage" and high > 100 >= max(values):
+        high = 100.0
     ticks = nice_ticks(low, high)
     low, high = min(ticks[0], low), max(ticks[-1], high)
 
     def y_of(v: float) -> float:
-        v = max(v, low)
+        v = min(max(v, low), high)
         return PLOT_TOP + PLOT_HEIGHT - (v - low) / (high - low) * PLOT_HEIGHT
 
-    kind = chart.measure.kind
     # Grid and y axis.
     for t in ticks:
         y = y_of(t)
@@ -241,15 +246,17 @@ def chart_svg(
         f'<line x1="{LEFT}" y1="{base_y}" x2="{width - RIGHT}" y2="{base_y}" stroke="{TEXT}"/>'
     )
     if chart.unit:
-        parts.append(f'<text x="{LEFT}" y="14" fill="{SECONDARY_TEXT}">{escape(chart.unit)}</text>')
+        parts.append(f'<text x="{LEFT}" y="11" fill="{SECONDARY_TEXT}">{escape(chart.unit)}</text>')
     # x labels: about 12 at most.
     step = max(1, math.ceil(len(points) / 12))
     from culture_of_care.improvement.charts import short_period_label
 
+    last_x = -1000.0
     for i, p in enumerate(points):
-        if i % step and (i != len(points) - 1 or i % step < step / 2):
-            continue
         x = x_of(p.period)
+        if (i % step and i != len(points) - 1) or x - last_x < 46:
+            continue
+        last_x = x
         parts.append(
             f'<line x1="{x:.1f}" y1="{base_y}" x2="{x:.1f}" y2="{base_y + 5}" stroke="{TEXT}"/>'
             f'<text x="{x:.1f}" y="{base_y + 18}" text-anchor="middle" fill="{TEXT}">'
@@ -287,15 +294,20 @@ def chart_svg(
             f'stroke-dasharray="8 3 2 3"/>'
         )
     # PDSA cycles and other annotations: a dotted line and a marker above the plot.
+    placed: list[tuple[float, int]] = []
     for a in getattr(chart, "annotations", []):
         if a.kind == "rebase" or not (first <= a.period <= last):
             continue
         x = x_of(a.period)
+        # Markers close together go on the next row up, so none hides another.
+        row = next(r for r in range(10) if all(abs(x - px) >= 24 for px, pr in placed if pr == r))
+        placed.append((x, row))
+        y = PLOT_TOP - 6 - 13 * min(row, 2)
         parts.append(
-            f'<line x1="{x:.1f}" y1="{PLOT_TOP - 4}" x2="{x:.1f}" y2="{base_y}" '
+            f'<line x1="{x:.1f}" y1="{y + 2}" x2="{x:.1f}" y2="{base_y}" '
             f'stroke="{ANNOTATION}" stroke-dasharray="1 3"/>'
-            f'<text x="{x:.1f}" y="{PLOT_TOP - 8}" text-anchor="middle" fill="{ANNOTATION}" '
-            f'font-weight="700">{escape(a.marker)}</text>'
+            f'<text x="{x:.1f}" y="{y:.1f}" text-anchor="middle" fill="{ANNOTATION}" '
+            f'font-weight="700" font-size="11">{escape(a.marker)}</text>'
         )
     # The data line, then the points on top.
     parts.append(

@@ -320,10 +320,19 @@ class Chart:
         return format_value(value, self.measure.kind)
 
     def display_lower(self, value: float | None) -> float | None:
-        """A lower limit as shown: never below zero for a count, rate or percentage."""
+        """A lower limit as shown: never below zero for a count, rate or percentage.
+
+        The limits themselves are not clamped (SPC.md 2.4); only what is displayed is.
+        """
         if value is None or self.measure.kind == MeasureKind.MEAN:
             return value
         return max(value, 0.0)
+
+    def display_upper(self, value: float | None) -> float | None:
+        """An upper limit as shown: never above 100% for a percentage."""
+        if value is None or self.measure.kind != MeasureKind.PERCENTAGE:
+            return value
+        return min(value, 100.0)
 
     def table_rows(self) -> list[dict[str, Any]]:
         """The data table: every number on the chart, formatted."""
@@ -338,7 +347,7 @@ class Chart:
                     "denominator": format_count(p.denominator),
                     "mean": self.fmt(p.mean),
                     "lower": self.fmt(self.display_lower(p.lower_limit)),
-                    "upper": self.fmt(p.upper_limit),
+                    "upper": self.fmt(self.display_upper(p.upper_limit)),
                     "trajectory": self.fmt(p.trajectory),
                     "signal": (
                         f"{_cause_words(p).capitalize()}: {p.rule_label.lower()}"
@@ -757,7 +766,8 @@ def chart_summary(chart: Chart) -> str:
         lower = chart.display_lower(latest.lower_limit)
         sentences.append(
             f"If nothing changes, expect values between {chart.fmt(lower)} and "
-            f"{chart.fmt(latest.upper_limit)} around an {centre} of {chart.fmt(latest.mean)}."
+            f"{chart.fmt(chart.display_upper(latest.upper_limit))} around an {centre} of "
+            f"{chart.fmt(latest.mean)}."
         )
     if chart.assurance and chart.target is not None:
         target = chart.fmt(chart.target)
@@ -967,7 +977,8 @@ class SummaryRow:
         if latest.lower_limit is None or latest.upper_limit is None:
             return "Not enough points yet"
         lower = self.chart.fmt(self.chart.display_lower(latest.lower_limit))
-        return f"{lower} to {self.chart.fmt(latest.upper_limit)}"
+        upper = self.chart.fmt(self.chart.display_upper(latest.upper_limit))
+        return f"{lower} to {upper}"
 
 
 SORTS = {
