@@ -27,7 +27,7 @@ def test_coach_pair_and_admin_read_confidential_notes(persona, request, client_f
     assert SUMMARY in page.text
     api = client.get(reverse("api:coaching-session-detail", args=[exec_session.pk])).json()
     assert SECRET in api["confidential_notes"]
-    export = client.get(reverse("coaching:session_export")).content.decode()
+    export = b"".join(client.get(reverse("coaching:session_export")).streaming_content).decode()
     assert SUMMARY in export
     assert SECRET not in export  # confidential notes are never exported
 
@@ -53,7 +53,7 @@ def test_others_see_only_that_a_session_took_place(persona, request, client_for,
     assert "topics" not in api
     listing = client.get(reverse("api:coaching-session-list")).json()["results"]
     assert all("shared_summary" not in row for row in listing)
-    export = client.get(reverse("coaching:session_export")).content.decode()
+    export = b"".join(client.get(reverse("coaching:session_export")).streaming_content).decode()
     assert exec_session.organisation.name in export
     assert SUMMARY not in export
     assert SECRET not in export
@@ -87,7 +87,7 @@ def test_coach_of_another_organisation_gets_404(client_for, exec_session, other_
         == 404
     )
     assert client.get(reverse("coaching:session_edit", args=[exec_session.pk])).status_code == 404
-    export = client.get(reverse("coaching:session_export")).content.decode()
+    export = b"".join(client.get(reverse("coaching:session_export")).streaming_content).decode()
     assert exec_session.organisation.name not in export
 
 

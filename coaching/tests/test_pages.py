@@ -347,7 +347,8 @@ def test_session_list_and_api_query_counts(
         api = client.get(reverse("api:coaching-session-list"))
     assert api.json()["count"] == 4
     with django_assert_max_num_queries(12):
-        client.get(reverse("coaching:session_export"))
+        export = client.get(reverse("coaching:session_export"))
+        assert b"".join(export.streaming_content).count(b"\n") == 5
 
 
 def test_risk_support_sessions_visible_to_risk_lead(client_for, risk_lead, org):
