@@ -127,6 +127,20 @@ class PracticeExampleFactory(DjangoModelFactory):
     published_at = factory.LazyFunction(timezone.now)
 
 
+def ensure_milestone_definitions() -> None:
+    """The checklist from risk_milestones.csv (a transactional test flushes migration data)."""
+    if MilestoneDefinition.objects.exists():
+        return
+    for order, row in enumerate(rows("risk_milestones"), start=1):
+        MilestoneDefinition.objects.create(
+            code=row["code"],
+            name=row["name"],
+            evidence_hint=row["evidence"],
+            order=order * 10,
+            records_staff_trained=row["code"] == "staff_trained",
+        )
+
+
 def milestone(code: str) -> MilestoneDefinition:
     return MilestoneDefinition.objects.get(code=code)
 
@@ -139,3 +153,44 @@ class OrganisationMilestoneFactory(DjangoModelFactory):
     milestone = factory.LazyFunction(lambda: MilestoneDefinition.objects.order_by("order").first())
     status = "done"
     date = date(2025, 9, 1)
+
+
+def risk_scene(organisation, *, adviser=None) -> RiskParticipation:
+    """A year-one organisation with a year of risk work (for page scans and journeys):
+    two self-assessments, audits in three quarters, a milestone done and a published example.
+    Safe to call more than once."""
+    from datetime import timedelta
+
+    from risk.quarters import previous_quarter, quarter_start
+
+    _theory, _nodes = risk_theory_with_domains()
+    ensure_milestone_definitions()
+    participation, _ = RiskParticipation.objects.get_or_create(
+        organisation=organisation,
+        defaults={"cohort": Cohort.YEAR_ONE, "starts_on": date(2025, 4, 1), "adviser": adviser},
+    )
+    if SelfAssessment.objects.filter(organisation=organisation).exists():
+        return participation
+    last = previous_quarter(quarter_start(timezone.localdate()))
+    assessment_with_levels(organisation, previous_quarter(last), 2)
+    assessment_with_levels(organisation, last, 4)
+    day = last
+    for n in range(3):
+        CareRecordAuditFactory(
+            organisation=organisation,
+            audit_date=day + timedelta(days=20),
+            with_formulation=10 + 8 * n,
+            stratified_language=20 - 6 * n,
+        )
+        day = previous_quarter(day)
+    OrganisationMilestoneFactory(organisation=organisation)
+    PracticeExampleFactory(organisation=organisation)
+    return participation
+
+
+def risk_path(organisation, name: str, *, with_org: bool = True) -> str:
+    """The path of a risk page after building the organisation's risk scene."""
+    from django.urls import reverse
+
+    risk_scene(organisation)
+    return reverse(name, args=[organisation.ods_code] if with_org else [])
