@@ -115,7 +115,6 @@ def data_grid(request: HttpRequest, pk: int) -> HttpResponse:
                     "key": key,
                     "num": submitted.get(f"n-{key}", _show(point.numerator) if point else ""),
                     "den": submitted.get(f"d-{key}", _show(point.denominator) if point else ""),
-                    "value": point.value if point else None,
                     "error": (measure.id, period) in error_cells,
                     "baseline": ward.coaching_start is not None
                     and period < ward.coaching_start.replace(day=1),
