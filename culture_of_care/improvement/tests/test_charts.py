@@ -148,11 +148,11 @@ def test_run_chart_on_request(measure, ward):
     add_series(measure, ward, BASE + SHIFT)
     chart = charts.chart_for(charts.Scope.for_ward(ward), measure, view="run")
     assert chart.chart_type == "run"
-    assert chart.points[0].mean == pytest.approx(
-        sorted(n / 600 * 1000 for n in BASE + SHIFT)[11:13][0] / 2
-        + sorted(n / 600 * 1000 for n in BASE + SHIFT)[11:13][1] / 2
-    )
-    assert chart.runs["useful"] > 0
+    # Median of the 24 values: numerators 11 and 12 sit in the middle, so 11.5 / 600 x 1,000.
+    assert chart.points[0].mean == pytest.approx(11.5 / 600 * 1000)
+    assert chart.centre_name == "Median"
+    assert chart.runs["useful"] == 24  # no value lies exactly on the median
+    assert chart.summary.startswith("The last 7 months are below the median")
 
 
 def test_organisation_chart_sums_wards_numerators_and_denominators(measure, ward, org):
@@ -288,3 +288,32 @@ def test_rebase_recorded_only_once_per_period(measure, ward, ward_member):
         reason="New ward layout opened",
     )
     assert Rebase.objects.filter(ward=ward).count() == 1
+
+
+def test_percentage_limits_are_shown_no_higher_than_100(ward):
+    measure = MeasureFactory(kind="percentage", improvement="increase", multiplier=100)
+    add_series(measure, ward, [9, 10, 10, 6, 10, 10, 9, 10], denominators=[10] * 8)
+    row = charts.summary_rows(charts.Scope.for_ward(ward), [measure])[0]
+    assert row.chart.latest.upper_limit > 100  # the limit itself is not clamped
+    assert row.limits.endswith("to 100.0%")
+    assert "100.0% around an average" in row.chart.summary
+
+
+def test_svg_marks_special_causes_by_shape_as_well_as_colour(ward):
+    measure = MeasureFactory(improvement="decrease")
+    add_series(measure, ward, BASE + [40])
+    chart = charts.chart_for(charts.Scope.for_ward(ward), measure)
+    svg = str(chart.svg())
+    # Concern points are diamonds (a path), common cause points small circles; the legend says so.
+    assert 'fill="#e46c0a"' in svg and "<path d=" in svg
+    assert "Special cause: concern" in svg and "Common cause" in svg
+    assert str(chart.variation_icon).count(">H<") == 1
+    assert 'aria-hidden="true"' in str(chart.variation_icon)
+
+
+def test_chart_without_data_says_so(ward):
+    measure = MeasureFactory()
+    chart = charts.chart_for(charts.Scope.for_ward(ward), measure)
+    assert not chart.has_data
+    assert chart.summary == "No data has been entered for this measure yet."
+    assert "No data to chart yet" in str(chart.svg())
