@@ -97,9 +97,10 @@ class SelfAssessmentViewSet(_OrganisationFilterMixin, viewsets.ReadOnlyModelView
     serializer_class = SelfAssessmentSerializer
 
     def get_queryset(self):
-        ratings = SelfAssessmentRating.objects.select_related("domain").order_by(
-            "domain__order", "domain_id"
-        )
+        # Ratings are only fetched under the self-assessments scoped below.
+        ratings = SelfAssessmentRating.objects.select_related(  # access: allowed (prefetch under scoped rows)
+            "domain"
+        ).order_by("domain__order", "domain_id")
         return self.filter_organisation(
             SelfAssessment.objects.visible_to(self.request.user)
             .select_related("organisation", "assessed_by")
