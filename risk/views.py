@@ -312,9 +312,8 @@ def self_assessment(request: HttpRequest, ods_code: str) -> HttpResponse:
         today=today,
     )
     if request.method == "POST" and form.is_valid():
-        if form.cleaned_data["quarter"] != quarter:
-            # The quarter changed: show that quarter's form rather than overwrite it blind.
-            return redirect(f"{request.path}?quarter={form.cleaned_data['quarter'].isoformat()}")
+        # The quarter chosen in the form is the one assessed.
+        quarter = form.cleaned_data["quarter"]
         try:
             services.self_assessment_record(
                 actor=request.user,

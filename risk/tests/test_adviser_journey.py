@@ -150,3 +150,34 @@ def test_programme_lead_sees_other_organisations_audits_under_small_number_rules
     dashboard = client_for(programme_lead).get(reverse("risk:dashboard")).text
     assert ">75%<" in dashboard
     assert ">*<" in dashboard  # 3 records still using stratified language: suppressed
+
+
+def test_an_earlier_quarter_can_be_recorded(client_for, risk_lead, participation, domains):
+    from risk.quarters import previous_quarter
+
+    org = participation.organisation
+    earlier = previous_quarter(quarter_start(timezone.localdate()))
+    response = client_for(risk_lead).post(
+        reverse("risk:self_assessment", args=[org.ods_code]),
+        _assessment_post(domains, earlier, level=3),
+    )
+    assert response.status_code == 302
+    assert SelfAssessment.objects.get(organisation=org).quarter == earlier
+
+
+def test_the_service_refuses_level_five_without_evidence(risk_lead, participation, domains):
+    import pytest
+    from django.core.exceptions import ValidationError
+
+    from risk.services import self_assessment_record
+
+    ratings = {node.code: (1, "") for node in domains}
+    ratings[domains[-1].code] = (5, "   ")
+    with pytest.raises(ValidationError, match="can only be rated 4 or 5 with evidence"):
+        self_assessment_record(
+            actor=risk_lead,
+            organisation=participation.organisation,
+            quarter=quarter_start(timezone.localdate()),
+            ratings=ratings,
+        )
+    assert not SelfAssessment.objects.exists()
