@@ -1,0 +1,116 @@
+"""Every main page, as each role that can see it, passes axe (WCAG 2.2 AA) in a real browser.
+
+To add a page, append a ``Screen`` to ``SCREENS``: a name, a function that builds its path, and
+the personas (fixture names from the root conftest.py, or ``ANONYMOUS``) who can see it. The path
+function gets a ``Scene``: ``scene.org`` and ``scene.ward`` are the persona's own organisation and
+ward, ``scene.user`` the signed-in person, and ``scene.fixture("name")`` any other fixture (for
+example a factory-made QI project). Journeys through forms belong in their own test modules.
+
+Not scanned: the API docs (/api/docs/). That page is drf-spectacular's bundled Swagger UI, a
+third-party single-page app outside our templates and the NHS.UK design system, for developers
+using the API rather than for people taking part in the programme; we cannot fix what axe finds
+there without forking it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+import pytest
+from django.urls import reverse
+
+from tests.system.browser import check_axe, log_in_as
+
+pytestmark = [pytest.mark.system, pytest.mark.xdist_group("browser")]
+
+ANONYMOUS = "anonymous"
+# Everyone who takes part, each holding one role for "our" organisation or ward.
+EVERY_ROLE = (
+    "admin",
+    "programme_lead",
+    "org_lead",
+    "executive",
+    "leadership_coach",
+    "risk_lead",
+    "qi_coach",
+    "ward_member",
+)
+
+
+@dataclass
+class Scene:
+    """What a path function may use to build its URL."""
+
+    org: Any
+    ward: Any
+    user: Any
+    fixture: Callable[[str], Any]
+
+
+@dataclass(frozen=True)
+class Screen:
+    name: str
+    path: Callable[[Scene], str]
+    personas: tuple[str, ...]
+    status: int = 200
+    # Only rules documented in tests.system.browser.AXE_EXCLUDED_RULES can go here.
+    exclude_rules: tuple[str, ...] = field(default=())
+
+
+SCREENS: list[Screen] = [
+    # Signed out
+    Screen("sign-in", lambda s: reverse("account_login"), (ANONYMOUS,)),
+    Screen("password-reset", lambda s: reverse("account_reset_password"), (ANONYMOUS,)),
+    Screen("password-reset-sent", lambda s: reverse("account_reset_password_done"), (ANONYMOUS,)),
+    Screen(
+        "invitation-link-broken",
+        lambda s: reverse("invitation_accept", args=["not-a-real-token"]),
+        (ANONYMOUS,),
+        status=410,
+    ),
+    Screen("accessibility", lambda s: reverse("accessibility"), (ANONYMOUS, "ward_member")),
+    Screen("privacy", lambda s: reverse("privacy"), (ANONYMOUS, "ward_member")),
+    # Everyone's home, and the one for people with no role yet
+    Screen("home", lambda s: reverse("home"), (*EVERY_ROLE, "no_role_user")),
+    Screen("sign-out", lambda s: reverse("account_logout"), ("ward_member",)),
+    # Organisations and wards
+    Screen("organisation-list", lambda s: reverse("organisations:list"), EVERY_ROLE),
+    Screen(
+        "organisation-detail",
+        lambda s: reverse("organisations:detail", args=[s.org.ods_code]),
+        EVERY_ROLE,
+    ),
+    Screen(
+        "organisation-invite",
+        lambda s: reverse("organisations:invite", args=[s.org.ods_code]),
+        ("org_lead",),
+    ),
+    Screen("ward-list", lambda s: reverse("wards:list"), EVERY_ROLE),
+    Screen("ward-detail", lambda s: reverse("wards:detail", args=[s.ward.pk]), EVERY_ROLE),
+]
+
+
+CASES = [
+    pytest.param(screen, persona, id=f"{screen.name}-as-{persona}")
+    for screen in SCREENS
+    for persona in screen.personas
+]
+
+
+@pytest.mark.parametrize(("screen", "persona"), CASES)
+def test_page_passes_axe(reused_page, live_server, request, org, ward, other_ward, screen, persona):
+    page = reused_page
+    user = None if persona == ANONYMOUS else request.getfixturevalue(persona)
+    if user is not None:
+        log_in_as(page, live_server, user)
+    path = screen.path(Scene(org=org, ward=ward, user=user, fixture=request.getfixturevalue))
+
+    response = page.goto(f"{live_server.url}{path}")
+
+    assert response is not None
+    assert response.status == screen.status, f"{path} answered {response.status}"
+    assert page.url == f"{live_server.url}{path}", f"{path} redirected to {page.url}"
+    assert page.locator("h1").count() == 1, "each page has exactly one main heading"
+    check_axe(page, exclude_rules=screen.exclude_rules)
