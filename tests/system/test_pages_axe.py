@@ -59,6 +59,61 @@ class Screen:
     exclude_rules: tuple[str, ...] = field(default=())
 
 
+def _qi_screens() -> list[Screen]:
+    """The QI method (culture_of_care/improvement/views/): qi_scene gives the ward a project
+    with a change idea, cycles and a year of data."""
+    from culture_of_care.improvement.models import ChangeTheory
+    from culture_of_care.improvement.tests.factories import ensure_reference_data, qi_scene
+
+    scenes: dict[int, dict] = {}
+
+    def scene(s: Scene) -> dict:
+        # Each test starts from an empty database, so the scene is built once per test.
+        key = (s.ward.pk, s.user.pk if s.user else None, id(s.fixture))
+        if key not in scenes:
+            scenes.clear()
+            scenes[key] = qi_scene(s.ward)
+        return scenes[key]
+
+    def page(name: str, key: str = "project", *extra: Any) -> Callable[[Scene], str]:
+        return lambda s: reverse(name, args=[scene(s)[key].pk, *extra])
+
+    def theory(s: Scene) -> str:
+        ensure_reference_data()
+        return reverse("improvement:theory", args=[ChangeTheory.objects.get(level="ward").pk])
+
+    team = ("ward_member", "qi_coach")
+    return [
+        Screen("qi-theories", lambda s: reverse("improvement:theories"), ("ward_member", "admin")),
+        Screen("qi-theory", theory, ("ward_member", "admin")),
+        Screen("qi-project", page("improvement:project"), (*team, "org_lead")),
+        Screen("qi-project-edit", page("improvement:project_edit"), ("ward_member",)),
+        Screen("qi-measure-add", page("improvement:measure_add"), ("ward_member",)),
+        Screen("qi-change-idea-add", page("improvement:change_idea_add"), ("ward_member",)),
+        Screen("qi-change-idea", page("improvement:change_idea", "idea"), team),
+        Screen("qi-cycle", page("improvement:cycle", "cycle"), team),
+        Screen("qi-cycle-plan", page("improvement:cycle_stage", "cycle", "plan"), ("ward_member",)),
+        Screen("qi-cycles", page("improvement:cycles"), (*team, "programme_lead")),
+        Screen("qi-scores", page("improvement:scores"), team),
+        Screen("qi-data", page("improvement:data"), (*team, "executive")),
+        Screen(
+            "qi-data-groups",
+            lambda s: reverse(
+                "improvement:data_groups",
+                args=[scene(s)["project"].pk, scene(s)["measure"].pk, "2025-06"],
+            ),
+            ("ward_member",),
+        ),
+        Screen(
+            "qi-upload",
+            lambda s: reverse("improvement:upload", args=[s.org.ods_code]),
+            ("org_lead",),
+        ),
+        Screen("qi-library", lambda s: reverse("improvement:library"), ("ward_member",)),
+        Screen("qi-library-cycle", page("improvement:library_cycle", "shared"), ("ward_member",)),
+    ]
+
+
 SCREENS: list[Screen] = [
     # Signed out
     Screen("sign-in", lambda s: reverse("account_login"), (ANONYMOUS,)),
@@ -89,6 +144,8 @@ SCREENS: list[Screen] = [
     ),
     Screen("ward-list", lambda s: reverse("wards:list"), EVERY_ROLE),
     Screen("ward-detail", lambda s: reverse("wards:detail", args=[s.ward.pk]), EVERY_ROLE),
+    # QI method (culture_of_care/improvement/views/)
+    *_qi_screens(),
 ]
 
 
