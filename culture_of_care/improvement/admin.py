@@ -1,0 +1,31 @@
+"""Django admin for the national QI data (commitments, theories, the measure set). Day-to-day
+editing of change theories happens on the theory pages, which keep versions and audit entries."""
+
+from django.contrib import admin
+
+from culture_of_care.improvement.models import ChangeTheory, Commitment, DriverNode, Measure
+
+
+@admin.register(Commitment)
+class CommitmentAdmin(admin.ModelAdmin):
+    list_display = ["number", "short_label", "commitment"]
+
+
+class DriverNodeInline(admin.TabularInline):
+    model = DriverNode
+    fields = ["kind", "code", "text", "order"]
+    extra = 0
+
+
+@admin.register(ChangeTheory)
+class ChangeTheoryAdmin(admin.ModelAdmin):
+    list_display = ["title", "level", "version", "status", "published_at"]
+    list_filter = ["level", "status"]
+    inlines = [DriverNodeInline]
+
+
+@admin.register(Measure)
+class MeasureAdmin(admin.ModelAdmin):
+    list_display = ["name", "code", "type", "kind", "improvement", "chart_type", "organisation"]
+    list_filter = ["type", "kind", "chart_type", "disaggregated"]
+    search_fields = ["name", "code"]
