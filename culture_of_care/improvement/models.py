@@ -156,6 +156,11 @@ class Project(TenantModel):
         return self.title
 
     @property
+    def edit_domain(self) -> str:
+        """Risk projects are changed by those who may change risk records (NCISH advisers)."""
+        return "risk" if self.kind == ProjectKind.RISK else "qi"
+
+    @property
     def aim_is_set(self) -> bool:
         return bool(self.aim_what and self.aim_how_much and self.aim_by_when)
 
@@ -208,6 +213,10 @@ class ChangeIdea(TenantModel):
 
     def __str__(self) -> str:
         return self.title
+
+    @property
+    def edit_domain(self) -> str:
+        return self.project.edit_domain
 
 
 class Purpose(models.TextChoices):
@@ -312,6 +321,10 @@ class PDSACycle(TenantModel):
 
     def __str__(self) -> str:
         return f"Cycle {self.number}: {self.title}"
+
+    @property
+    def edit_domain(self) -> str:
+        return self.change_idea.project.edit_domain
 
 
 SCORE_CHOICES = [

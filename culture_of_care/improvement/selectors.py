@@ -123,7 +123,7 @@ def is_team_scorer(user: Any, project: Project) -> bool:
     """Team members (the ward's team, or the organisation lead for middle-tier work)."""
     if is_programme_admin(user):
         return True
-    if not can_edit(project, user, "qi"):
+    if not can_edit(project, user, project.edit_domain):
         return False
     if project.team.filter(id=user.id).exists():
         return True
@@ -395,7 +395,7 @@ def ward_panel(user: Any, ward: Any) -> dict[str, Any] | None:
         "ideas": ideas,
         "cycles": in_progress,
         "scores": latest_scores(project),
-        "can_edit": can_edit(project, user, "qi"),
+        "can_edit": can_edit(project, user, project.edit_domain),
     }
 
 

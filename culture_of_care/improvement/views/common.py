@@ -8,7 +8,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest
 
 from culture_of_care.access import (
-    get_editable_or_403,
+    ensure_editable,
     get_visible_or_404,
     is_programme_admin,
     read_reach,
@@ -23,9 +23,9 @@ def visible_project(request: HttpRequest, pk: int) -> Project:
 
 
 def editable_project(request: HttpRequest, pk: int) -> Project:
-    return get_editable_or_403(
-        Project.objects.select_related(*PROJECT_RELATED), request.user, "qi", pk=pk
-    )
+    project = visible_project(request, pk)
+    ensure_editable(project, request.user, project.edit_domain)
+    return project
 
 
 def visible_idea(request: HttpRequest, pk: int) -> ChangeIdea:
@@ -37,12 +37,9 @@ def visible_idea(request: HttpRequest, pk: int) -> ChangeIdea:
 
 
 def editable_idea(request: HttpRequest, pk: int) -> ChangeIdea:
-    return get_editable_or_403(
-        ChangeIdea.objects.select_related("project", "ward", "organisation", "national_node"),
-        request.user,
-        "qi",
-        pk=pk,
-    )
+    idea = visible_idea(request, pk)
+    ensure_editable(idea, request.user, idea.edit_domain)
+    return idea
 
 
 CYCLE_RELATED = (
@@ -60,9 +57,9 @@ def visible_cycle(request: HttpRequest, pk: int) -> PDSACycle:
 
 
 def editable_cycle(request: HttpRequest, pk: int) -> PDSACycle:
-    return get_editable_or_403(
-        PDSACycle.objects.select_related(*CYCLE_RELATED), request.user, "qi", pk=pk
-    )
+    cycle = visible_cycle(request, pk)
+    ensure_editable(cycle, request.user, cycle.edit_domain)
+    return cycle
 
 
 def require_admin(user: Any) -> None:

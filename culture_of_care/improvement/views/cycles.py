@@ -81,7 +81,7 @@ def cycle_add(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def cycle_detail(request: HttpRequest, pk: int, start_error: str = "") -> HttpResponse:
     cycle = visible_cycle(request, pk)
-    editable = can_edit(cycle, request.user, "qi")
+    editable = can_edit(cycle, request.user, cycle.edit_domain)
     return render(
         request,
         "improvement/cycle_detail.html",
@@ -261,7 +261,7 @@ def project_cycles(request: HttpRequest, pk: int) -> HttpResponse:
         "view": view,
         "status": status,
         "statuses": CycleStatus.choices,
-        "can_edit": can_edit(project, request.user, "qi"),
+        "can_edit": can_edit(project, request.user, project.edit_domain),
     }
     if view == "timeline":
         context["timeline"] = selectors.timeline(cycles[:500])

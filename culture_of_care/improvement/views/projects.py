@@ -58,7 +58,7 @@ def project_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "improvement/project_detail.html",
         {
             "project": project,
-            "can_edit": can_edit(project, request.user, "qi"),
+            "can_edit": can_edit(project, request.user, project.edit_domain),
             "measures": project.measures.order_by("organisation", "order", "name"),
             "ideas": selectors.change_ideas_for(project),
             "cycle_count": cycles.count(),
@@ -142,7 +142,7 @@ def change_idea_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "project": idea.project,
             "drivers": idea.drivers.prefetch_related("commitments"),
             "cycles": idea.cycles.order_by("number"),
-            "can_edit": can_edit(idea, request.user, "qi"),
+            "can_edit": can_edit(idea, request.user, idea.edit_domain),
             "status_form": ChangeIdeaStatusForm(initial={"status": idea.status}),
         },
     )
