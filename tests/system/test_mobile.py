@@ -5,7 +5,13 @@ from __future__ import annotations
 import pytest
 from django.urls import reverse
 
-from tests.system.browser import assert_no_horizontal_scroll, check_axe, sign_in
+from tests.system.browser import (
+    assert_focus_visible,
+    assert_no_horizontal_scroll,
+    check_axe,
+    log_in_as,
+    sign_in,
+)
 
 pytestmark = [pytest.mark.system, pytest.mark.xdist_group("browser")]
 
@@ -30,3 +36,23 @@ def test_qi_coach_on_a_phone_sees_home_and_a_ward_without_scrolling_sideways(
     assert mobile_page.locator("h1").inner_text() == "Willow Ward"
     assert_no_horizontal_scroll(mobile_page)
     check_axe(mobile_page)
+
+
+@pytest.mark.parametrize("url_name", ["organisations:list", "wards:list"])
+def test_a_table_too_wide_for_a_phone_scrolls_with_the_keyboard(
+    mobile_page, live_server, org_lead, url_name
+):
+    # No matches: the table has no links, so only the scrolling region itself can take focus.
+    log_in_as(mobile_page, live_server, org_lead)
+    mobile_page.goto(f"{live_server.url}{reverse(url_name)}?q=no-such-place")
+    assert_no_horizontal_scroll(mobile_page)
+    check_axe(mobile_page)
+
+    region = mobile_page.locator(".app-table-scroll")
+    assert region.evaluate("el => el.scrollWidth > el.clientWidth"), "expected a wide table"
+    region.focus()
+    assert_focus_visible(mobile_page)
+    mobile_page.keyboard.press("ArrowRight")
+    mobile_page.wait_for_function(
+        "() => document.querySelector('.app-table-scroll').scrollLeft > 0"
+    )

@@ -59,6 +59,92 @@ class Screen:
     exclude_rules: tuple[str, ...] = field(default=())
 
 
+def _chart_screens() -> list[Screen]:
+    from culture_of_care.improvement.models import Signal
+    from culture_of_care.improvement.tests.chart_factories import chart_scene
+
+    def measure(s: Scene) -> int:
+        return chart_scene(s.ward).pk
+
+    def ward_chart(name: str) -> Callable[[Scene], str]:
+        return lambda s: reverse(f"charts:ward_{name}", args=[s.ward.pk, measure(s)])
+
+    def review(s: Scene) -> str:
+        chart_scene(s.ward)
+        signal = Signal.objects.filter(ward=s.ward).order_by("period_start").first()
+        return reverse("charts:signal_review", args=[signal.pk])
+
+    ods = lambda s: s.org.ods_code  # noqa: E731
+    return [
+        Screen(
+            "chart-ward-summary",
+            lambda s: (measure(s), reverse("charts:ward_summary", args=[s.ward.pk]))[1],
+            ("ward_member", "org_lead"),
+        ),
+        Screen("chart-ward-measure", ward_chart("chart"), ("ward_member", "executive")),
+        Screen(
+            "chart-ward-measure-run",
+            lambda s: ward_chart("chart")(s) + "?view=run",
+            ("qi_coach",),
+        ),
+        Screen("chart-rebase", ward_chart("rebase"), ("ward_member",)),
+        Screen("chart-settings", ward_chart("settings"), ("qi_coach",)),
+        Screen("chart-note", ward_chart("note"), ("ward_member",)),
+        Screen(
+            "chart-organisation-summary",
+            lambda s: (measure(s), reverse("charts:organisation_summary", args=[ods(s)]))[1],
+            ("org_lead",),
+        ),
+        Screen(
+            "chart-organisation-measure",
+            lambda s: reverse("charts:organisation_chart", args=[ods(s), measure(s)]),
+            ("org_lead",),
+        ),
+        Screen(
+            "chart-ward-signals",
+            lambda s: (measure(s), reverse("charts:ward_signals", args=[s.ward.pk]))[1],
+            ("ward_member",),
+        ),
+        Screen(
+            "chart-my-signals",
+            lambda s: (measure(s), reverse("charts:my_signals"))[1],
+            ("qi_coach",),
+        ),
+        Screen("chart-signal-review", review, ("ward_member",)),
+        Screen(
+            "programme-summary",
+            lambda s: (measure(s), reverse("reporting:programme_summary"))[1],
+            ("programme_lead",),
+        ),
+        Screen(
+            "programme-measure",
+            lambda s: reverse("reporting:programme_chart", args=[measure(s)]),
+            ("programme_lead",),
+        ),
+    ]
+
+
+def _risk_screens() -> list[Screen]:
+    from risk.tests.factories import risk_path
+
+    def org_page(name: str) -> Callable[[Scene], str]:
+        return lambda s: risk_path(s.org, name)
+
+    def programme_page(name: str) -> Callable[[Scene], str]:
+        return lambda s: risk_path(s.org, name, with_org=False)
+
+    return [
+        Screen("risk-dashboard", programme_page("risk:dashboard"), ("risk_lead", "programme_lead")),
+        Screen("risk-organisation", org_page("risk:organisation"), ("org_lead", "programme_lead")),
+        Screen("risk-self-assessment", org_page("risk:self_assessment"), ("risk_lead",)),
+        Screen("risk-milestones", org_page("risk:milestones"), ("risk_lead",)),
+        Screen("risk-audits", org_page("risk:audits"), ("org_lead", "programme_lead")),
+        Screen("risk-audit-new", org_page("risk:audit_new"), ("risk_lead",)),
+        Screen("risk-practice", programme_page("risk:practice_list"), ("org_lead",)),
+        Screen("risk-participation", programme_page("risk:participation_list"), ("admin",)),
+    ]
+
+
 def _qi_screens() -> list[Screen]:
     """The QI method (culture_of_care/improvement/views/): qi_scene gives the ward a project
     with a change idea, cycles and a year of data."""
@@ -144,6 +230,34 @@ SCREENS: list[Screen] = [
     ),
     Screen("ward-list", lambda s: reverse("wards:list"), EVERY_ROLE),
     Screen("ward-detail", lambda s: reverse("wards:detail", args=[s.ward.pk]), EVERY_ROLE),
+    # SPC charts (culture_of_care/improvement/views_charts.py, reporting): chart_scene gives the
+    # ward a measure with two years of data, a PDSA cycle, a note and signals.
+    *_chart_screens(),
+    # Coaching (coaching/views.py)
+    Screen(
+        "coaching-caseload",
+        lambda s: reverse("coaching:caseload"),
+        ("qi_coach", "leadership_coach", "risk_lead"),
+    ),
+    Screen("coaching-coverage", lambda s: reverse("coaching:coverage"), ("programme_lead",)),
+    Screen(
+        "coaching-sessions",
+        lambda s: reverse("coaching:session_list"),
+        ("org_lead", "programme_lead"),
+    ),
+    Screen(
+        "coaching-log-session",
+        lambda s: reverse("coaching:session_new"),
+        ("qi_coach", "leadership_coach", "admin"),
+    ),
+    Screen("coaching-actions", lambda s: reverse("coaching:action_list"), ("qi_coach",)),
+    Screen("coaching-calendar", lambda s: reverse("coaching:calendar"), ("qi_coach",)),
+    Screen(
+        "coaching-executives", lambda s: reverse("coaching:executive_list"), ("leadership_coach",)
+    ),
+    Screen("coaching-rhythm", lambda s: reverse("coaching:rhythm"), ("admin",)),
+    # Risk (risk/views.py): risk_path builds a year-one organisation's year of risk work.
+    *_risk_screens(),
     # QI method (culture_of_care/improvement/views/)
     *_qi_screens(),
 ]
