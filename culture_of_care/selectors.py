@@ -7,8 +7,9 @@ from typing import Any
 from django.db.models import Count, Q, Sum
 
 from culture_of_care.access import has_role, read_reach
+from culture_of_care.accounts.models import User
 from culture_of_care.accounts.roles import PROGRAMME_WIDE, Role
-from organisations.models import Organisation
+from organisations.models import Organisation, Region
 from wards.models import Ward
 
 
@@ -24,11 +25,7 @@ def programme_overview(user: Any) -> dict[str, Any]:
         )
         .order_by("region")
     )
-    from organisations.models import Region
-
     labels = dict(Region.choices)
-    from culture_of_care.accounts.models import User
-
     return {
         "organisation_count": orgs.count(),
         "ward_count": wards.count(),
