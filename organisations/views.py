@@ -20,9 +20,11 @@ from wards.models import Ward
 @login_required
 def organisation_list(request: HttpRequest) -> HttpResponse:
     form = OrganisationFilterForm(request.GET or None)
-    organisations = Organisation.objects.visible_to(request.user).annotate(
-        ward_total=Count("wards", distinct=True), bed_total=Sum("wards__beds")
-    ).order_by("name")
+    organisations = (
+        Organisation.objects.visible_to(request.user)
+        .annotate(ward_total=Count("wards", distinct=True), bed_total=Sum("wards__beds"))
+        .order_by("name")
+    )
     if form.is_valid():
         organisations = form.filter(organisations)
     page = Paginator(organisations, 50).get_page(request.GET.get("page"))

@@ -180,3 +180,16 @@ def test_password_reset_sends_an_email(client, ward_member):
     client.post(reverse("account_reset_password"), {"email": "ward@example.org"})
     assert len(mail.outbox) == 1
     assert mail.outbox[0].to == ["ward@example.org"]
+
+
+def test_new_admin_sets_up_mfa_without_a_second_password_prompt(client, db):
+    user = UserFactory(email="fresh-admin@example.org")
+    RoleAssignmentFactory(user=user, role=Role.PROGRAMME_ADMIN)
+    response = client.post(
+        reverse("account_login"), {"login": "fresh-admin@example.org", "password": PASSWORD}
+    )
+    response = client.get(response["Location"])
+    assert response["Location"] == reverse("mfa_activate_totp")
+    page = client.get(reverse("mfa_activate_totp"))
+    assert page.status_code == 200
+    assert "Set up two-factor authentication" in page.text
