@@ -744,6 +744,18 @@ def chart_summary(chart: Chart) -> str:
                 f"{cause}."
             )
         else:
+            # A shift is every latest point on that side of the centre line, whichever rule
+            # R's precedence named for each of them (a 2-in-3 can sit inside a shift).
+            run = 0
+            for point in reversed(points):
+                if (
+                    point.special_cause != latest.special_cause
+                    or point.mean is None
+                    or (point.value - point.mean) * side <= 0
+                ):
+                    break
+                run += 1
+            units = _units(frequency, run)
             sentences.append(
                 f"The last {run} {units} are {above} the {centre} since {since}: {cause}."
             )

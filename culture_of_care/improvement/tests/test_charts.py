@@ -46,6 +46,14 @@ def test_shift_below_gives_improvement_icon_and_plain_summary(measure, ward):
     assert "hit and miss" in chart.summary
 
 
+def test_shift_summary_counts_the_whole_run_even_across_a_2_in_3(measure, ward):
+    # Two months close to the lower limit inside the shift are labelled "2 in 3" by the
+    # MDC precedence; the run the summary reads out is still all eight months below.
+    add_series(measure, ward, BASE + [10, 9, 6.5, 6.5, 10, 9, 10, 11])
+    chart = charts.chart_for(charts.Scope.for_ward(ward), measure)
+    assert chart.summary.startswith("The last 8 months are below the average since January 2024")
+
+
 def test_common_cause_summary_names_the_latest_month(measure, ward):
     add_series(measure, ward, BASE)
     chart = charts.chart_for(charts.Scope.for_ward(ward), measure)
