@@ -1,3 +1,4 @@
+from allauth.account.forms import LoginForm as AllauthLoginForm
 from django import forms
 from django.contrib.auth import password_validation
 
@@ -30,3 +31,15 @@ class AcceptInvitationForm(forms.Form):
         if first and second and first != second:
             self.add_error("password2", "The two passwords do not match. Type them again.")
         return cleaned
+
+
+class LoginForm(AllauthLoginForm):
+    """allauth's sign-in form without the link it puts in the password hint: the page has its
+    own "I have forgotten my password" link below the button, in the NHS.UK pattern."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["password"].help_text = ""
+        self.fields["login"].label = "E-mail address"
+        self.fields["login"].widget.attrs["autocomplete"] = "email"
+        self.fields["password"].widget.attrs["autocomplete"] = "current-password"
