@@ -121,3 +121,25 @@ def test_settings_refuse_to_start_without_a_secret_key_when_debug_is_off():
 @pytest.mark.parametrize("url", ["/accessibility/", "/privacy/"])
 def test_information_pages_are_public(client, url):
     assert client.get(url).status_code == 200
+
+
+def test_shared_apps_never_import_the_programme_element_apps():
+    """DESIGN.md: accounts, improvement and access reach the element apps by model name only."""
+    import ast
+
+    base = Path(settings.BASE_DIR) / "culture_of_care"
+    shared = [base / "access.py", *(base / "accounts").rglob("*.py")]
+    shared += [*(base / "improvement").rglob("*.py"), *(base / "audit").rglob("*.py")]
+    elements = {"organisations", "wards", "coaching", "risk"}
+    offenders = []
+    for path in shared:
+        if "tests" in path.parts:
+            continue
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            names = []
+            if isinstance(node, ast.ImportFrom) and node.module:
+                names = [node.module]
+            elif isinstance(node, ast.Import):
+                names = [alias.name for alias in node.names]
+            offenders += [f"{path}:{node.lineno}" for n in names if n.split(".")[0] in elements]
+    assert offenders == []

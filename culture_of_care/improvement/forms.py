@@ -7,6 +7,7 @@ from decimal import Decimal
 from typing import Any
 
 from django import forms
+from django.apps import apps
 from django.utils import timezone
 
 from culture_of_care.guards import validate_no_nhs_number
@@ -27,7 +28,9 @@ from culture_of_care.improvement.models import (
     TheoryStatus,
 )
 from culture_of_care.improvement.services import PARENT_KIND
-from wards.models import ServiceType
+
+# The element apps are reached by model name only (DESIGN.md: improvement never imports them).
+ServiceType = apps.get_model("wards", "ServiceType")
 
 
 class DateInput(forms.DateInput):

@@ -7,6 +7,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.apps import apps
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
@@ -31,8 +32,10 @@ from culture_of_care.improvement.models import (
     Rebase,
     Signal,
 )
-from organisations.models import Organisation
-from wards.models import Ward
+
+# The element apps are reached by model name only (DESIGN.md: improvement never imports them).
+Organisation = apps.get_model("organisations", "Organisation")
+Ward = apps.get_model("wards", "Ward")
 
 SORTABLE = [
     ("measure", "Measure"),

@@ -8,6 +8,7 @@ from datetime import date
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
+from django.apps import apps
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
@@ -27,8 +28,10 @@ from culture_of_care.improvement.forms import GridWindowForm, PasteForm, UploadF
 from culture_of_care.improvement.models import ALL_GROUPS, Measure, Project, ProjectKind
 from culture_of_care.improvement.services import DataEntryError
 from culture_of_care.improvement.views.common import visible_project
-from organisations.models import Organisation
-from wards.models import Ward
+
+# The element apps are reached by model name only (DESIGN.md: improvement never imports them).
+Organisation = apps.get_model("organisations", "Organisation")
+Ward = apps.get_model("wards", "Ward")
 
 CELL = re.compile(r"^(?P<part>[nd])-(?P<measure>\d+)-(?P<period>\d{4}-\d{2})$")
 

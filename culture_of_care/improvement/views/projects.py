@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.apps import apps
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
@@ -25,8 +26,10 @@ from culture_of_care.improvement.views.common import (
     visible_idea,
     visible_project,
 )
-from organisations.models import Organisation
-from wards.models import Ward
+
+# The element apps are reached by model name only (DESIGN.md: improvement never imports them).
+Organisation = apps.get_model("organisations", "Organisation")
+Ward = apps.get_model("wards", "Ward")
 
 
 @login_required
