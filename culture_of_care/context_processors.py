@@ -36,6 +36,15 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
             href = reverse(name)
         except NoReverseMatch:
             continue  # that part of the programme is not installed in this build
-        current = request.path == href if href == "/" else request.path.startswith(href)
-        items.append({"text": text, "href": href, "current": current})
+        items.append({"text": text, "href": href, "current": False})
+    # One current item: the longest link the page sits under (/organisations/import/ is
+    # Onboarding, not Organisations); Home only on the home page itself.
+    matches = [
+        item
+        for item in items
+        if request.path == item["href"]
+        or (item["href"] != "/" and request.path.startswith(item["href"]))
+    ]
+    if matches:
+        max(matches, key=lambda item: len(item["href"]))["current"] = True
     return {"nav_items": items}

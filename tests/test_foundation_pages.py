@@ -145,3 +145,10 @@ def test_programme_overview_counts(client_for, programme_lead, ward, other_ward)
     text = client_for(programme_lead).get(reverse("home")).text
     assert '<span class="app-count">2</span> organisations' in text
     assert '<span class="app-count">2</span> wards' in text
+
+
+def test_header_marks_exactly_one_current_section(client_for, admin):
+    text = client_for(admin).get(reverse("organisations:import")).text
+    assert text.count('aria-current="page"') == 1
+    current = text.split('aria-current="page"')[1][:120]
+    assert "Onboarding" in current
