@@ -149,6 +149,8 @@ ACCOUNT_RATE_LIMITS = {
 }
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_ISSUER = "Culture of Care"
+# One 30-second step either side: phones drift, and a code typed at the turn of a step works.
+MFA_TOTP_TOLERANCE = 1
 INVITATION_VALID_DAYS = env.int("INVITATION_VALID_DAYS", default=14)
 
 LANGUAGE_CODE = "en-gb"
