@@ -153,3 +153,19 @@ def _fresh_cache():
 
     cache.clear()
     yield
+
+
+@pytest.fixture(autouse=True)
+def _reference_data(request, django_db_blocker):
+    """Tests that commit (browser tests, the real Celery worker) end by emptying the database,
+    data-migration rows included; put those back before the next database test in the worker."""
+    uses_db = request.node.get_closest_marker("django_db") or {
+        "db",
+        "transactional_db",
+        "live_server",
+    } & set(request.fixturenames)
+    if uses_db:
+        from tests.reference_data import restore_reference_data
+
+        with django_db_blocker.unblock():
+            restore_reference_data()

@@ -29,6 +29,7 @@ import pytest
 from django.conf import settings
 from django.core.cache import cache
 
+from tests.reference_data import restore_reference_data
 from tests.system.browser import AXE_PATH
 
 DEFAULT_CHROMIUM = "/usr/bin/chromium"
@@ -121,11 +122,13 @@ def browser() -> Generator[Any]:
 def _browser_test_database(transactional_db, django_db_serialized_rollback) -> None:
     """The live server answers from another thread, so tests commit (``transactional_db``).
 
-    Each such test ends by emptying the database; serialized rollback puts the rows that
-    migrations create (service types) back before the next one. The cache is cleared so rate
-    limits and used security codes from one test do not leak into the next.
+    Each such test ends by emptying the database; the rows that data migrations create (service
+    types, commitments, measures, theories, milestones) are put back before the next one
+    (``tests.reference_data``). The cache is cleared so rate limits and used security codes
+    from one test do not leak into the next.
     """
     cache.clear()
+    restore_reference_data()
 
 
 def _artifact_dir() -> Path:

@@ -91,7 +91,8 @@ def test_programme_lead_sees_coverage_never_confidential_notes(
     assert "worried about the board chair" not in body
     assert "Board culture" not in body
     check_axe(page)
-    page.locator("table a").first.click()
-    assert "This session is confidential." in page.locator("body").inner_text()
+    with page.expect_navigation():
+        page.locator("table a").first.click()
+    page.get_by_text("This session is confidential.").wait_for()
     assert "worried about the board chair" not in page.content()
     check_axe(page)
