@@ -5,6 +5,7 @@ settings file. With nothing set it runs the embedded demo default (SQLite, tasks
 local-memory cache); ``DATABASE_URL`` and ``REDIS_URL`` switch to PostgreSQL and Redis.
 """
 
+import sys
 from pathlib import Path
 
 import environ
@@ -20,9 +21,13 @@ if (BASE_DIR / ".env").exists():
 DEBUG = env.bool("DEBUG", default=False)
 TESTING = env.bool("TESTING", default=False)
 
+# Commands that only read the code (never sign, serve or send anything) run without secrets.
+_OFFLINE_COMMANDS = {"makemigrations", "help", "version"}
+_COMMAND = sys.argv[1] if len(sys.argv) > 1 and Path(sys.argv[0]).name == "manage.py" else ""
+
 SECRET_KEY = env.str("SECRET_KEY", default="")
 if not SECRET_KEY:
-    if not (DEBUG or TESTING):
+    if not (DEBUG or TESTING or _COMMAND in _OFFLINE_COMMANDS):
         raise ImproperlyConfigured("SECRET_KEY must be set when DEBUG is off.")
     SECRET_KEY = "insecure-development-key-only-used-when-debug-is-on"  # noqa: S105
 

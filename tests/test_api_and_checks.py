@@ -143,3 +143,17 @@ def test_shared_apps_never_import_the_programme_element_apps():
                 names = [alias.name for alias in node.names]
             offenders += [f"{path}:{node.lineno}" for n in names if n.split(".")[0] in elements]
     assert offenders == []
+
+
+def test_makemigrations_check_needs_no_secrets():
+    env = {**os.environ, "DEBUG": "false", "TESTING": "false", "SECRET_KEY": ""}
+    result = subprocess.run(  # noqa: S603
+        [sys.executable, "manage.py", "makemigrations", "--check", "--dry-run"],
+        cwd=Path(settings.BASE_DIR),
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert result.returncode == 0, result.stderr
+    assert "No changes detected" in result.stdout
