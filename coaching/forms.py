@@ -230,7 +230,12 @@ class SessionForm(forms.ModelForm):
             return None
 
     def _cycle_queryset(self, wards: Any) -> Any:
-        cycles = PDSACycle.objects.select_related("ward", "organisation").exclude(status="complete")
+        # Start from what this person may see: the chosen organisation comes from the request.
+        cycles = (
+            PDSACycle.objects.visible_to(self.user)
+            .select_related("ward", "organisation")
+            .exclude(status="complete")
+        )
         ward_id, org_id = self._chosen("ward"), self._chosen("organisation")
         if self.instance.pk and self.instance.pdsa_cycles.exists():
             keep = Q(pk__in=self.instance.pdsa_cycles.values("pk"))

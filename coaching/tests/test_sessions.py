@@ -253,3 +253,24 @@ def test_late_autosave_after_logging_starts_no_new_draft(client_for, qi_coach, w
     )
     assert "already been logged" in response.text
     assert CoachingSession.objects.count() == 1
+
+
+def test_session_form_never_offers_another_organisations_cycles(
+    client_for, leadership_coach, org, other_org
+):
+    from culture_of_care.improvement.tests.factories import PDSACycleFactory, ProjectFactory
+
+    project = ProjectFactory(
+        ward=None, organisation=other_org, kind="organisation", title="Middle tier"
+    )
+    secret = PDSACycleFactory(
+        change_idea__project=project,
+        change_idea__organisation=other_org,
+        change_idea__ward=None,
+        title="A confidential middle-tier test elsewhere",
+    )
+    data = form_data(None, kind="organisation", ward="", organisation=str(other_org.pk))
+    response = client_for(leadership_coach).post(reverse("coaching:session_new"), data)
+    assert response.status_code == 200
+    assert secret.title not in response.text
+    assert not CoachingSession.objects.exists()
