@@ -170,17 +170,11 @@ class SessionForm(forms.ModelForm):
         self.fields["ward"].queryset = wards
         self.fields["ward"].label_from_instance = lambda w: f"{w.name}, {w.organisation.name}"
         kinds = {k for k, _ in self.fields["kind"].choices}
-        org_ids: set[int] = set()
         admin = is_programme_admin(user)
-        organisations = Organisation.objects.none()
-        if admin:
-            organisations = Organisation.objects.all()
-        else:
-            for domain in ("coaching", "executive_coaching"):
-                org_ids |= set(
-                    Organisation.objects.editable_by(user, domain).values_list("id", flat=True)
-                )
-            organisations = Organisation.objects.filter(id__in=org_ids)
+        organisations = Organisation.objects.editable_by(
+            user, "coaching"
+        ) | Organisation.objects.editable_by(user, "executive_coaching")
+        org_ids: set[int] = set() if admin else set(organisations.values_list("id", flat=True))
         self.fields["organisation"].queryset = organisations.order_by("name")
         self.fields["executives"].queryset = (
             Executive.objects.editable_by(user, "executive_coaching")

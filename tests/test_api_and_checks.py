@@ -157,3 +157,18 @@ def test_makemigrations_check_needs_no_secrets():
     )
     assert result.returncode == 0, result.stderr
     assert "No changes detected" in result.stdout
+
+
+def test_access_check_reads_forms_too(tmp_path):
+    form = tmp_path / "forms.py"
+    form.write_text(
+        "from wards.models import Ward\n\n"
+        "class F:\n"
+        "    wards = Ward.objects.none()\n"
+        "    def scope(self, org_id):\n"
+        "        return Ward.objects.filter(organisation_id=org_id)\n"
+    )
+    assert [path.name for path in check_access.checked_files(tmp_path)] == ["forms.py"]
+    found = check_access.violations(form, {"Ward"})
+    assert len(found) == 1
+    assert ":6: Ward.objects" in found[0]

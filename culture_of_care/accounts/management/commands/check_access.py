@@ -1,8 +1,9 @@
-"""Fail when a view, API module or task calls ``.objects`` on a tenant model directly.
+"""Fail when a view, form, API module or task calls ``.objects`` on a tenant model directly.
 
 Tenant queries must start from ``visible_to``/``editable_by`` (culture_of_care/access.py). This
-command parses every ``views.py``, ``api.py`` and ``tasks.py`` (and modules in ``views/``/``api/``
-packages) and reports ``Model.objects`` on any model that carries an organisation. A line may be
+command parses every ``views.py``, ``forms.py`` (and ``*_forms.py``), ``api.py`` and ``tasks.py``
+(and modules in ``views/``/``api/`` packages) and reports ``Model.objects`` on any model that
+carries an organisation. A line may be
 allowed with a trailing ``# access: allowed (reason)`` comment; the reason is required.
 """
 
@@ -18,7 +19,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from culture_of_care.access import TenantQuerySet
 
-CHECKED_NAMES = {"views.py", "api.py", "tasks.py"}
+CHECKED_NAMES = {"views.py", "api.py", "tasks.py", "forms.py"}
 SCOPING_HELPERS = {"get_visible_or_404", "get_editable_or_403"}
 ALLOW = re.compile(r"#\s*access:\s*allowed\s*\(.+\)")
 
@@ -38,7 +39,11 @@ def checked_files(base: Path) -> list[Path]:
         parts = set(path.parts)
         if ".venv" in parts or "node_modules" in parts or "tests" in parts:
             continue
-        if path.name in CHECKED_NAMES or path.parent.name in {"views", "api", "tasks"}:
+        if (
+            path.name in CHECKED_NAMES
+            or path.name.endswith("_forms.py")
+            or path.parent.name in {"views", "api", "tasks"}
+        ):
             files.append(path)
     return sorted(files)
 
@@ -52,7 +57,8 @@ def violations(path: Path, names: set[str]) -> list[str]:
     scoped = {
         id(node.value)
         for node in ast.walk(tree)
-        if isinstance(node, ast.Attribute) and node.attr in {"visible_to", "editable_by"}
+        # ``.none()`` is a form field's empty default until the view gives it a scoped queryset.
+        if isinstance(node, ast.Attribute) and node.attr in {"visible_to", "editable_by", "none"}
     }
     # ``get_visible_or_404(Model.objects.select_related(...), user, ...)`` scopes its argument.
     for node in ast.walk(tree):
