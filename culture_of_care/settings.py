@@ -51,6 +51,8 @@ INSTALLED_APPS = [
     "allauth",
     "allauth.account",
     "allauth.mfa",
+    "allauth.socialaccount",
+    "allauth.socialaccount.providers.openid_connect",
     "culture_of_care.accounts",
     "culture_of_care.audit",
     "culture_of_care.improvement",
@@ -157,6 +159,35 @@ MFA_TOTP_ISSUER = "Culture of Care"
 # One 30-second step either side: phones drift, and a code typed at the turn of a step works.
 MFA_TOTP_TOLERANCE = 1
 INVITATION_VALID_DAYS = env.int("INVITATION_VALID_DAYS", default=14)
+
+# --- Single sign-on: OpenID Connect (Microsoft Entra ID or any standard provider) ---------------
+# Configured from the environment; none by default. SSO never creates a person: an unknown
+# account is refused (culture_of_care.accounts.sso.SocialAccountAdapter), an invited person links
+# theirs, and a provider that reports MFA in the ID token's `amr` claim stands in for our TOTP.
+OIDC_SERVER_URL = env.str("OIDC_SERVER_URL", default="")
+OIDC_CLIENT_ID = env.str("OIDC_CLIENT_ID", default="")
+OIDC_CLIENT_SECRET = env.str("OIDC_CLIENT_SECRET", default="")
+OIDC_PROVIDER_ID = env.str("OIDC_PROVIDER_ID", default="organisation")
+OIDC_DISPLAY_NAME = env.str("OIDC_DISPLAY_NAME", default="your organisation account")
+# `amr` values (RFC 8176) that count as multi-factor authentication by the provider.
+OIDC_MFA_AMR_VALUES = env.list("OIDC_MFA_AMR_VALUES", default=["mfa"])
+SOCIALACCOUNT_ADAPTER = "culture_of_care.accounts.sso.SocialAccountAdapter"
+SOCIALACCOUNT_AUTO_SIGNUP = False
+SOCIALACCOUNT_EMAIL_AUTHENTICATION = False
+SOCIALACCOUNT_LOGIN_ON_GET = False
+SOCIALACCOUNT_STORE_TOKENS = False
+SOCIALACCOUNT_EMAIL_VERIFICATION = "none"
+SOCIALACCOUNT_PROVIDERS: dict = {"openid_connect": {"OAUTH_PKCE_ENABLED": True, "APPS": []}}
+if OIDC_SERVER_URL and OIDC_CLIENT_ID:
+    SOCIALACCOUNT_PROVIDERS["openid_connect"]["APPS"].append(
+        {
+            "provider_id": OIDC_PROVIDER_ID,
+            "name": OIDC_DISPLAY_NAME,
+            "client_id": OIDC_CLIENT_ID,
+            "secret": OIDC_CLIENT_SECRET,
+            "settings": {"server_url": OIDC_SERVER_URL, "fetch_userinfo": True},
+        }
+    )
 
 LANGUAGE_CODE = "en-gb"
 TIME_ZONE = "Europe/London"

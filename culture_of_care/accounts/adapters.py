@@ -29,6 +29,25 @@ class AccountAdapter(DefaultAccountAdapter):
             return redirect("account_login")
         return super().pre_login(request, user, **kwargs)
 
+    def get_login_stages(self) -> list[str]:
+        """allauth's stages, with our MFA step that honours a provider's own MFA."""
+        ours = "culture_of_care.accounts.stages.AuthenticateStage"
+        return [
+            ours if path == "allauth.mfa.stages.AuthenticateStage" else path
+            for path in super().get_login_stages()
+        ]
+
+    def post_login(self, request: HttpRequest, user: Any, **kwargs: Any) -> HttpResponse:
+        """Remember, for this session only, whether the provider vouched for a second factor."""
+        from culture_of_care.accounts.sso import PROVIDER_MFA_SESSION_KEY, provider_reported_mfa
+
+        sociallogin = (kwargs.get("signal_kwargs") or {}).get("sociallogin")
+        if provider_reported_mfa(sociallogin):
+            request.session[PROVIDER_MFA_SESSION_KEY] = user.pk
+        else:
+            request.session.pop(PROVIDER_MFA_SESSION_KEY, None)
+        return super().post_login(request, user, **kwargs)
+
     def is_reauthentication_required(self, *, app: str, **kwargs: Any) -> bool:
         """No second password prompt when setting up MFA straight after signing in.
 

@@ -11,6 +11,7 @@ from django.shortcuts import redirect
 
 from culture_of_care.access import has_role
 from culture_of_care.accounts.roles import NEEDS_MFA
+from culture_of_care.accounts.sso import PROVIDER_MFA_SESSION_KEY
 
 # Pages a person may reach before setting up MFA: the set-up itself, signing out, static files.
 _ALLOWED_PREFIXES = (
@@ -18,13 +19,15 @@ _ALLOWED_PREFIXES = (
     "/accounts/reauthenticate/",
     "/accounts/logout/",
     "/accounts/invitation/",
+    "/accounts/oidc/",
 )
 
 
 class RequireMFAMiddleware:
     """Sends programme admins and leads without an authenticator to set one up.
 
-    Until they have one, every other page (and the API) redirects to the TOTP set-up page.
+    Until they have one, every other page (and the API) redirects to the TOTP set-up page; a
+    session signed in through an organisation provider that reported MFA counts as having one.
     """
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
@@ -40,6 +43,7 @@ class RequireMFAMiddleware:
             and not path.startswith(settings.STATIC_URL)
             and has_role(user, *NEEDS_MFA)
             and not is_mfa_enabled(user)
+            and request.session.get(PROVIDER_MFA_SESSION_KEY) != user.pk
         ):
             return redirect("mfa_activate_totp")
         return self.get_response(request)

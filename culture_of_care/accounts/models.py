@@ -219,3 +219,41 @@ class SentEmail(models.Model):
 
     def __str__(self) -> str:
         return self.key
+
+
+class SSODomain(models.Model):
+    """An e-mail domain whose verified addresses a provider may link automatically.
+
+    A programme admin allows it per organisation (for example ``riverside.nhs.uk``): a person
+    who already belongs to that organisation and signs in through the organisation's provider
+    with a verified address at that domain gets their account linked without a password first.
+    Nobody is ever created this way.
+    """
+
+    organisation = models.ForeignKey(
+        "organisations.Organisation", on_delete=models.CASCADE, related_name="sso_domains"
+    )
+    domain = models.CharField(
+        max_length=253,
+        help_text="The part after the @, for example riverside.nhs.uk (no wildcards).",
+    )
+    allowed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["organisation", "domain"]
+        verbose_name = "single sign-on e-mail domain"
+        constraints = [
+            models.UniqueConstraint(fields=["organisation", "domain"], name="unique_sso_domain")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.domain} ({self.organisation})"
+
+    def clean(self) -> None:
+        domain = (self.domain or "").strip().lower().lstrip("@")
+        if not domain or "@" in domain or "*" in domain or "." not in domain:
+            raise ValidationError({"domain": "Enter a domain like riverside.nhs.uk."})
+        self.domain = domain

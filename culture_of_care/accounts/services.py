@@ -119,3 +119,87 @@ def invitation_accept(*, invitation: Invitation, password: str) -> User:
     Invitation.objects.filter(user=user, accepted_at__isnull=True).update(expires_at=timezone.now())
     audit_record(actor=user, action="invitation.accept", obj=locked, summary=user.email)
     return user
+
+
+@transaction.atomic
+def invitation_accept_with_sso(*, token: str, sociallogin: Any) -> User | None:
+    """Use up an invitation by linking the organisation account the person signed in with.
+
+    The person then signs in through their organisation; no password is set. Returns None when
+    the invitation has been used or has expired meanwhile.
+    """
+    invitation = Invitation.find(token)
+    if invitation is None:
+        return None
+    locked = Invitation.objects.select_for_update().get(id=invitation.id)
+    if not locked.is_usable:
+        return None
+    user = locked.user
+    user.is_active = True
+    user.save(update_fields=["is_active"])
+    locked.accepted_at = timezone.now()
+    locked.save(update_fields=["accepted_at"])
+    Invitation.objects.filter(user=user, accepted_at__isnull=True).update(expires_at=timezone.now())
+    audit_record(actor=user, action="invitation.accept", obj=locked, summary=user.email)
+    sso_record_link(user=user, sociallogin=sociallogin, how="invitation")
+    return user
+
+
+def sso_auto_link_target(*, email: str) -> User | None:
+    """The active person an organisation account with this verified address may link to.
+
+    Only where a programme admin has allowed the address's domain for an organisation that the
+    person already belongs to (through a current role there or at one of its wards).
+    """
+    from django.db.models import Q
+
+    from culture_of_care.accounts.models import SSODomain
+
+    email = (email or "").strip().lower()
+    domain = email.rpartition("@")[2]
+    if not domain:
+        return None
+    user = User.objects.filter(email__iexact=email, is_active=True).first()
+    if user is None:
+        return None
+    allowed = set(
+        SSODomain.objects.filter(domain__iexact=domain).values_list("organisation_id", flat=True)
+    )
+    if not allowed:
+        return None
+    belongs = user.role_assignments.current().filter(
+        Q(organisation_id__in=allowed) | Q(ward__organisation_id__in=allowed)
+    )
+    return user if belongs.exists() else None
+
+
+def sso_record_link(*, user: User, sociallogin: Any, how: str) -> None:
+    """Audit that an organisation account now signs in as this person."""
+    provider = getattr(sociallogin.account, "provider", "")
+    audit_record(
+        actor=user,
+        action="sso.link",
+        obj=user,
+        summary=f"{user.email} linked an organisation account ({provider}, {how})",
+    )
+
+
+@transaction.atomic
+def sso_unlink(*, user: User, account_id: int) -> bool:
+    """Remove one of the person's linked organisation accounts; True when one was removed.
+
+    Refused (False) when it is their only way to sign in: no password and no other link.
+    """
+    from allauth.socialaccount.models import SocialAccount
+
+    accounts = SocialAccount.objects.filter(user=user)
+    account = accounts.filter(id=account_id).first()
+    if account is None:
+        return False
+    if not user.has_usable_password() and accounts.count() <= 1:
+        return False
+    account.delete()
+    audit_record(
+        actor=user, action="sso.unlink", obj=user, summary=f"{user.email} ({account.provider})"
+    )
+    return True

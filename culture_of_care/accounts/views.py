@@ -1,5 +1,6 @@
 from django.contrib import messages
 from django.contrib.auth import login
+from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods
 
@@ -25,5 +26,62 @@ def invitation_accept(request, token: str):
         messages.success(request, "Your account is ready. Welcome to Culture of Care.")
         return redirect("home")
     return render(
-        request, "accounts/invitation_accept.html", {"form": form, "invitation": invitation}
+        request,
+        "accounts/invitation_accept.html",
+        {"form": form, "invitation": invitation, "token": token},
+    )
+
+
+@require_http_methods(["POST"])
+def invitation_sso(request, token: str, provider_id: str):
+    """Accept an invitation by signing in with the organisation account, not a new password."""
+    from allauth.socialaccount.adapter import get_adapter as get_social_adapter
+    from allauth.socialaccount.providers.base import AuthProcess
+    from django.http import Http404
+
+    from culture_of_care.accounts.sso import PENDING_INVITATION_SESSION_KEY
+
+    invitation = Invitation.find(token)
+    if invitation is None or not invitation.is_usable:
+        return render(request, "accounts/invitation_invalid.html", status=410)
+    try:
+        provider = get_social_adapter(request).get_provider(request, provider_id)
+    except Exception as error:  # allauth raises SocialApp.DoesNotExist for an unknown id
+        raise Http404("No such sign-in provider.") from error
+    request.session[PENDING_INVITATION_SESSION_KEY] = token
+    return provider.redirect(request, AuthProcess.LOGIN, next_url="/")
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def organisation_account(request):
+    """Link or unlink the organisation account (single sign-on) a person signs in with."""
+    from allauth.socialaccount.models import SocialAccount
+
+    from culture_of_care.accounts.sso import configured_providers
+
+    if request.method == "POST":
+        try:
+            account_id = int(request.POST.get("account", ""))
+        except ValueError:
+            account_id = 0
+        if services.sso_unlink(user=request.user, account_id=account_id):
+            messages.success(request, "That organisation account no longer signs in to yours.")
+        else:
+            messages.error(
+                request,
+                "You cannot remove your only way to sign in. Set a password first "
+                "(use 'I have forgotten my password' on the sign-in page).",
+            )
+        return redirect("organisation_account")
+    providers = configured_providers(request)
+    names = {p.app.provider_id: p.name for p in providers}
+    linked = [
+        {"id": account.id, "name": names.get(account.provider, account.provider)}
+        for account in SocialAccount.objects.filter(user=request.user)
+    ]
+    return render(
+        request,
+        "accounts/organisation_account.html",
+        {"providers": providers, "linked": linked},
     )
