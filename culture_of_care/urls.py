@@ -14,7 +14,7 @@ urlpatterns = [
     path("organisations/", include("organisations.urls")),
     path("wards/", include("wards.urls")),
     path("improvement/", include("culture_of_care.improvement.urls")),
-    path("charts/", include("culture_of_care.improvement.chart_urls")),
+    path("charts/", include("culture_of_care.improvement.charts.urls")),
     path("reporting/", include("culture_of_care.reporting.urls")),
     path("coaching/", include("coaching.urls")),
     path("risk/", include("risk.urls")),

@@ -811,7 +811,7 @@ def _refresh_signals_on_commit(
     *, organisation_id: int, ward_id: int | None, measure_ids: list[int]
 ) -> None:
     def refresh() -> None:
-        from culture_of_care.improvement.charts import signals_refresh
+        from culture_of_care.improvement.charts.services import signals_refresh
 
         signals_refresh(organisation_id=organisation_id, ward_id=ward_id, measure_ids=measure_ids)
 

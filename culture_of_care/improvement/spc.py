@@ -27,6 +27,7 @@ import statistics
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
+from enum import StrEnum
 from typing import Literal
 
 Improvement = Literal["increase", "decrease", "neutral"]
@@ -45,36 +46,99 @@ SHORT_GROUP_THRESHOLD = 13
 ATTRIBUTE_SIGMAS = 3.0
 ATTRIBUTE_NEAR_SIGMAS = 2.0
 
-# special_cause_type labels, exactly as NHSRplotthedots writes them.
-ABOVE_UCL = "Above UCL"
-BELOW_LCL = "Below LCL"
-TREND_INCREASING = "7 Point Trend (Increasing)"
-TREND_DECREASING = "7 Point Trend (Decreasing)"
-TWO_IN_THREE_ABOVE = "2 in 3 Above CL"
-TWO_IN_THREE_BELOW = "2 in 3 Below CL"
-SHIFT_ABOVE = "7 Points Above CL"
-SHIFT_BELOW = "7 Points Below CL"
-COMMON_CAUSE = "Common Cause"
 
-# Which side of the centre line each label points to (ptd_point_type).
-_RULE_SIDE = {
-    ABOVE_UCL: 1,
-    TREND_INCREASING: 1,
-    TWO_IN_THREE_ABOVE: 1,
-    SHIFT_ABOVE: 1,
-    BELOW_LCL: -1,
-    TREND_DECREASING: -1,
-    TWO_IN_THREE_BELOW: -1,
-    SHIFT_BELOW: -1,
-    COMMON_CAUSE: 0,
+class Rule(StrEnum):
+    """The rule a point fires, as an identifier. The values are NHSRplotthedots'
+    ``special_cause_type`` labels (and the IHI run-chart ones), so they compare equal to the
+    strings stored in ``Signal.rule`` and to what R writes."""
+
+    ABOVE_UCL = "Above UCL"
+    BELOW_LCL = "Below LCL"
+    TREND_INCREASING = "7 Point Trend (Increasing)"
+    TREND_DECREASING = "7 Point Trend (Decreasing)"
+    TWO_IN_THREE_ABOVE = "2 in 3 Above CL"
+    TWO_IN_THREE_BELOW = "2 in 3 Below CL"
+    SHIFT_ABOVE = "7 Points Above CL"
+    SHIFT_BELOW = "7 Points Below CL"
+    COMMON_CAUSE = "Common Cause"
+    # IHI run-chart rules.
+    RUN_TREND_INCREASING = "5 Point Trend (Increasing)"
+    RUN_TREND_DECREASING = "5 Point Trend (Decreasing)"
+    RUN_SHIFT_ABOVE = "6 Points Above Median"
+    RUN_SHIFT_BELOW = "6 Points Below Median"
+    RUN_NO_SIGNAL = "No Signal"
+
+
+class RuleKind(StrEnum):
+    """What kind of evidence a rule is: what a plain-English summary says about it."""
+
+    NONE = "none"
+    OUTSIDE_LIMITS = "outside_limits"
+    TREND = "trend"
+    TWO_IN_THREE = "two_in_three"
+    SHIFT = "shift"
+
+
+ABOVE_UCL = Rule.ABOVE_UCL
+BELOW_LCL = Rule.BELOW_LCL
+TREND_INCREASING = Rule.TREND_INCREASING
+TREND_DECREASING = Rule.TREND_DECREASING
+TWO_IN_THREE_ABOVE = Rule.TWO_IN_THREE_ABOVE
+TWO_IN_THREE_BELOW = Rule.TWO_IN_THREE_BELOW
+SHIFT_ABOVE = Rule.SHIFT_ABOVE
+SHIFT_BELOW = Rule.SHIFT_BELOW
+COMMON_CAUSE = Rule.COMMON_CAUSE
+RUN_TREND_INCREASING = Rule.RUN_TREND_INCREASING
+RUN_TREND_DECREASING = Rule.RUN_TREND_DECREASING
+RUN_SHIFT_ABOVE = Rule.RUN_SHIFT_ABOVE
+RUN_SHIFT_BELOW = Rule.RUN_SHIFT_BELOW
+RUN_NO_SIGNAL = Rule.RUN_NO_SIGNAL
+
+# Which side of the centre line each rule points to (ptd_point_type), and what kind it is.
+RULE_SIDE: dict[str, int] = {
+    Rule.ABOVE_UCL: 1,
+    Rule.TREND_INCREASING: 1,
+    Rule.TWO_IN_THREE_ABOVE: 1,
+    Rule.SHIFT_ABOVE: 1,
+    Rule.RUN_TREND_INCREASING: 1,
+    Rule.RUN_SHIFT_ABOVE: 1,
+    Rule.BELOW_LCL: -1,
+    Rule.TREND_DECREASING: -1,
+    Rule.TWO_IN_THREE_BELOW: -1,
+    Rule.SHIFT_BELOW: -1,
+    Rule.RUN_TREND_DECREASING: -1,
+    Rule.RUN_SHIFT_BELOW: -1,
+    Rule.COMMON_CAUSE: 0,
+    Rule.RUN_NO_SIGNAL: 0,
+}
+RULE_KIND: dict[str, RuleKind] = {
+    Rule.ABOVE_UCL: RuleKind.OUTSIDE_LIMITS,
+    Rule.BELOW_LCL: RuleKind.OUTSIDE_LIMITS,
+    Rule.TREND_INCREASING: RuleKind.TREND,
+    Rule.TREND_DECREASING: RuleKind.TREND,
+    Rule.RUN_TREND_INCREASING: RuleKind.TREND,
+    Rule.RUN_TREND_DECREASING: RuleKind.TREND,
+    Rule.TWO_IN_THREE_ABOVE: RuleKind.TWO_IN_THREE,
+    Rule.TWO_IN_THREE_BELOW: RuleKind.TWO_IN_THREE,
+    Rule.SHIFT_ABOVE: RuleKind.SHIFT,
+    Rule.SHIFT_BELOW: RuleKind.SHIFT,
+    Rule.RUN_SHIFT_ABOVE: RuleKind.SHIFT,
+    Rule.RUN_SHIFT_BELOW: RuleKind.SHIFT,
+    Rule.COMMON_CAUSE: RuleKind.NONE,
+    Rule.RUN_NO_SIGNAL: RuleKind.NONE,
 }
 
-# IHI run-chart labels.
-RUN_TREND_INCREASING = "5 Point Trend (Increasing)"
-RUN_TREND_DECREASING = "5 Point Trend (Decreasing)"
-RUN_SHIFT_ABOVE = "6 Points Above Median"
-RUN_SHIFT_BELOW = "6 Points Below Median"
-RUN_NO_SIGNAL = "No Signal"
+
+def rule_side(rule: str) -> int:
+    """+1 if the rule points above the centre line, -1 below, 0 for no signal (or no rule)."""
+    return RULE_SIDE.get(rule, 0)
+
+
+def rule_kind(rule: str) -> RuleKind:
+    """The kind of a rule (outside the limits, trend, 2 in 3, shift); NONE for no signal."""
+    return RULE_KIND.get(rule, RuleKind.NONE)
+
+
 RUN_SHIFT_LENGTH = 6
 RUN_TREND_LENGTH = 5
 RUNS_TEST_MIN_USEFUL = 10
@@ -172,6 +236,7 @@ class RunChartPoint:
 
     ``relative_to_median`` is -1, 0 or +1; a point on the median (0) is not a useful
     observation. ``shift`` and ``trend`` say whether the point is part of an IHI shift or trend.
+    ``point_type`` and ``special_cause`` read as on :class:`SpcPoint`.
     """
 
     value: float
@@ -181,6 +246,7 @@ class RunChartPoint:
     shift: bool
     trend: bool
     rule: str
+    point_type: str
     special_cause: str
 
 
@@ -190,12 +256,14 @@ class RunChartResult:
 
     ``runs_lower_limit`` and ``runs_upper_limit`` come from the published table and are None
     (as are ``too_few_runs`` and ``too_many_runs``) where the table has no verified row for the
-    number of useful observations, including fewer than 10.
+    number of useful observations, including fewer than 10. ``variation`` is the MDC variation
+    icon from the latest point, as on :class:`SpcResult`.
     """
 
     improvement: str
     median: float
     points: tuple[RunChartPoint, ...]
+    variation: str
     useful_observations: int
     runs: int
     runs_lower_limit: int | None
@@ -427,6 +495,7 @@ def run_chart(
             signal = shift_side[i]
         else:
             rule, signal = RUN_NO_SIGNAL, 0
+        point_type = _point_type_from_side(signal, direction)
         points.append(
             RunChartPoint(
                 value=ys[i],
@@ -436,7 +505,8 @@ def run_chart(
                 shift=shift_side[i] != 0,
                 trend=trend_direction[i] != 0,
                 rule=rule,
-                special_cause=_special_cause(_point_type_from_side(signal, direction)),
+                point_type=point_type,
+                special_cause=_special_cause(point_type),
             )
         )
 
@@ -446,6 +516,7 @@ def run_chart(
         improvement=improvement,
         median=median,
         points=tuple(points),
+        variation=_variation(points[-1].point_type, direction),
         useful_observations=len(useful),
         runs=runs,
         runs_lower_limit=lower,
@@ -536,7 +607,7 @@ def _mark_runs(signs: Sequence[int], needed: int, n: int) -> list[bool]:
 
 
 def _point_type(rule: str, direction: int) -> str:
-    return _point_type_from_side(_RULE_SIDE[rule], direction)
+    return _point_type_from_side(RULE_SIDE[rule], direction)
 
 
 def _point_type_from_side(side: int, direction: int) -> str:

@@ -1,5 +1,5 @@
 """QI method pages: change theories, projects, change ideas, PDSA cycles, progress scores,
-data entry and the learning library. (Charts live in chart_urls.py.)"""
+data entry and the learning library. (Charts live in charts/urls.py.)"""
 
 from django.urls import path
 

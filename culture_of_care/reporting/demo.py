@@ -11,7 +11,8 @@ from __future__ import annotations
 from typing import Any
 
 from culture_of_care.accounts.roles import Role
-from culture_of_care.improvement import charts
+from culture_of_care.improvement.charts import services as chart_services
+from culture_of_care.improvement.charts.results import Scope
 from culture_of_care.improvement.models import CauseKind, DataPoint, PDSACycle, Signal
 
 ANNOTATED_WARDS = 3
@@ -26,7 +27,7 @@ def seed(ctx: Any) -> None:
     if not DataPoint.objects.exists():
         ctx.stats["chart signals"] = 0
         return
-    ctx.stats["chart signals"] = charts.signals_refresh_all()
+    ctx.stats["chart signals"] = chart_services.signals_refresh_all()
     rng = ctx.rng_for("reporting-charts")
     reviewed = 0
     for ward in ctx.wards[:ANNOTATED_WARDS]:
@@ -53,7 +54,7 @@ def seed(ctx: Any) -> None:
                 kind, text, cycle = CauseKind.KNOWN_CAUSE, rng.choice(KNOWN_CAUSES), None
             else:
                 kind, text, cycle = CauseKind.NO_KNOWN_CAUSE, "", None
-            charts.signal_review(
+            chart_services.signal_review(
                 actor=author, signal=signal, kind=kind, text=text, pdsa_cycle=cycle
             )
             answered += 1
@@ -65,9 +66,9 @@ def seed(ctx: Any) -> None:
             .first()
         )
         if first_point is not None:
-            charts.point_note_add(
+            chart_services.point_note_add(
                 actor=author,
-                scope=charts.Scope.for_ward(ward),
+                scope=Scope.for_ward(ward),
                 measure=first_point.measure,
                 period_start=first_point.period_start,
                 text="First month of data collection: the team agreed the definitions.",

@@ -11,7 +11,9 @@ from django.urls import reverse
 
 from culture_of_care.access import has_role, read_reach
 from culture_of_care.accounts.roles import PROGRAMME_WIDE
-from culture_of_care.improvement import charts
+from culture_of_care.improvement.charts import labels
+from culture_of_care.improvement.charts import selectors as chart_selectors
+from culture_of_care.improvement.charts.results import Scope, SummaryRow
 from culture_of_care.improvement.models import Signal
 
 PANEL_SIGNALS_SHOWN = 5
@@ -22,16 +24,16 @@ def may_see_programme(user: Any) -> bool:
     return has_role(user, *PROGRAMME_WIDE)
 
 
-def programme_summary_rows() -> list[charts.SummaryRow]:
+def programme_summary_rows() -> list[SummaryRow]:
     """Every national measure summed over every ward in the programme, with its icons."""
-    return charts.summary_rows(charts.Scope.programme())
+    return chart_selectors.summary_rows(Scope.programme())
 
 
 def _signal_items(signals: list[Signal]) -> list[dict[str, Any]]:
     return [
         {
             "measure": s.measure.name,
-            "period": charts.period_label(s.period_start, s.measure.frequency),
+            "period": labels.period_label(s.period_start, s.measure.frequency),
             "special_cause": s.special_cause,
             "review_url": reverse("charts:signal_review", args=[s.pk]),
         }

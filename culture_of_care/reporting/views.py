@@ -8,9 +8,10 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.urls import reverse
 
 from culture_of_care.access import get_visible_or_404
-from culture_of_care.improvement import charts
+from culture_of_care.improvement.charts import selectors as chart_selectors
+from culture_of_care.improvement.charts.results import Scope
+from culture_of_care.improvement.charts.views import Place, render_chart, render_summary
 from culture_of_care.improvement.models import Measure
-from culture_of_care.improvement.views_charts import Place, render_chart, render_summary
 from culture_of_care.reporting import selectors
 
 
@@ -20,7 +21,7 @@ def programme_place(request: HttpRequest) -> Place:
     return Place(
         kind="programme",
         key=None,
-        scope=charts.Scope.programme(),
+        scope=Scope.programme(),
         obj=None,
         can_edit=False,
         breadcrumbs=[("Home", reverse("home"))],
@@ -37,6 +38,6 @@ def programme_summary(request: HttpRequest) -> HttpResponse:
 def programme_chart(request: HttpRequest, measure_id: int) -> HttpResponse:
     place = programme_place(request)
     measure = get_visible_or_404(Measure, request.user, pk=measure_id)
-    if not charts.measure_belongs_to(measure, place.scope):
+    if not chart_selectors.measure_belongs_to(measure, place.scope):
         raise Http404("Not found")
     return render_chart(request, place, measure)

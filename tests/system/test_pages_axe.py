@@ -230,7 +230,7 @@ SCREENS: list[Screen] = [
     ),
     Screen("ward-list", lambda s: reverse("wards:list"), EVERY_ROLE),
     Screen("ward-detail", lambda s: reverse("wards:detail", args=[s.ward.pk]), EVERY_ROLE),
-    # SPC charts (culture_of_care/improvement/views_charts.py, reporting): chart_scene gives the
+    # SPC charts (culture_of_care/improvement/charts/views.py, reporting): chart_scene gives the
     # ward a measure with two years of data, a PDSA cycle, a note and signals.
     *_chart_screens(),
     # Coaching (coaching/views.py)

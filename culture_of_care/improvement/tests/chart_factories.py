@@ -1,4 +1,7 @@
-"""Factories for chart tests: measures, monthly data points, change ideas and PDSA cycles."""
+"""Chart test helpers: the measure factory, monthly series and a chart page at its fullest.
+
+Projects, change ideas, cycles and data points have one factory each, in ``factories.py``;
+they are re-exported here for the chart tests' convenience."""
 
 from __future__ import annotations
 
@@ -8,14 +11,23 @@ from decimal import Decimal
 import factory
 from factory.django import DjangoModelFactory
 
-from culture_of_care.improvement.models import (
-    ChangeIdea,
-    DataPoint,
-    Measure,
-    PDSACycle,
-    Project,
-    Signal,
+from culture_of_care.improvement.models import DataPoint, Measure, PointNote, Signal
+from culture_of_care.improvement.tests.factories import (
+    ChangeIdeaFactory,
+    PDSACycleFactory,
+    ProjectFactory,
 )
+
+__all__ = [
+    "ChangeIdeaFactory",
+    "MeasureFactory",
+    "PDSACycleFactory",
+    "ProjectFactory",
+    "add_series",
+    "chart_scene",
+    "month",
+    "signal_for",
+]
 
 
 class MeasureFactory(DjangoModelFactory):
@@ -32,18 +44,6 @@ class MeasureFactory(DjangoModelFactory):
     improvement = "decrease"
     chart_type = "xmr"
     order = factory.Sequence(lambda n: 100 + n)
-
-
-class DataPointFactory(DjangoModelFactory):
-    class Meta:
-        model = DataPoint
-
-    organisation = factory.LazyAttribute(lambda o: o.ward.organisation if o.ward else None)
-    ward = None
-    measure = factory.SubFactory(MeasureFactory)
-    period_start = date(2024, 1, 1)
-    numerator = Decimal("10")
-    denominator = Decimal("600")
 
 
 def month(index: int, start: date = date(2024, 1, 1)) -> date:
@@ -69,36 +69,6 @@ def add_series(measure, ward, numerators, denominators=None, start=date(2024, 1,
     )
 
 
-class ProjectFactory(DjangoModelFactory):
-    class Meta:
-        model = Project
-
-    organisation = factory.LazyAttribute(lambda o: o.ward.organisation)
-    ward = None
-    title = "Fewer restraints"
-
-
-class ChangeIdeaFactory(DjangoModelFactory):
-    class Meta:
-        model = ChangeIdea
-
-    project = factory.SubFactory(ProjectFactory)
-    organisation = factory.LazyAttribute(lambda o: o.project.organisation)
-    ward = factory.LazyAttribute(lambda o: o.project.ward)
-    title = "A daily community meeting"
-
-
-class PDSACycleFactory(DjangoModelFactory):
-    class Meta:
-        model = PDSACycle
-
-    change_idea = factory.SubFactory(ChangeIdeaFactory)
-    organisation = factory.LazyAttribute(lambda o: o.change_idea.organisation)
-    ward = factory.LazyAttribute(lambda o: o.change_idea.ward)
-    number = 1
-    title = "Try it on Mondays"
-
-
 def signal_for(measure, ward, period, rule="7 Points Below CL", kind="improvement"):
     return Signal.objects.create(
         organisation=ward.organisation,
@@ -118,7 +88,7 @@ SHIFT = [10, 9, 11, 10, 9, 10, 10]
 def chart_scene(ward):
     """A measure with two years of data on ``ward``, a PDSA cycle, a note, data by ethnicity
     group and its signals: what a chart page shows at its fullest (browser and axe tests)."""
-    from culture_of_care.improvement import charts
+    from culture_of_care.improvement.charts.services import signals_refresh
 
     measure = Measure.objects.filter(code="scene_restraint").first()
     if measure is not None:
@@ -141,11 +111,7 @@ def chart_scene(ward):
         decided_on=month(16),
         decision="adopt",
     )
-    charts.signals_refresh(
-        organisation_id=ward.organisation_id, ward_id=ward.pk, measure_ids=[measure.pk]
-    )
-    from culture_of_care.improvement.models import PointNote
-
+    signals_refresh(organisation_id=ward.organisation_id, ward_id=ward.pk, measure_ids=[measure.pk])
     PointNote.objects.create(
         organisation=ward.organisation,
         ward=ward,

@@ -8,7 +8,9 @@ from decimal import Decimal
 import pytest
 
 from culture_of_care.audit.models import AuditEntry
-from culture_of_care.improvement import charts
+from culture_of_care.improvement.charts import selectors, services
+from culture_of_care.improvement.charts.results import Scope
+from culture_of_care.improvement.charts.svg import chart_svg, variation_icon
 from culture_of_care.improvement.models import CauseKind, ChartSettings, PointNote, Rebase, Signal
 from culture_of_care.improvement.tests.chart_factories import (
     ChangeIdeaFactory,
@@ -33,7 +35,7 @@ def measure():
 
 def test_shift_below_gives_improvement_icon_and_plain_summary(measure, ward):
     add_series(measure, ward, BASE + SHIFT)
-    chart = charts.chart_for(charts.Scope.for_ward(ward), measure)
+    chart = selectors.chart_for(Scope.for_ward(ward), measure)
     assert chart.variation == "improvement_low"
     assert chart.variation_letter == "L"
     assert chart.summary.startswith(
@@ -50,13 +52,13 @@ def test_shift_summary_counts_the_whole_run_even_across_a_2_in_3(measure, ward):
     # Two months close to the lower limit inside the shift are labelled "2 in 3" by the
     # MDC precedence; the run the summary reads out is still all eight months below.
     add_series(measure, ward, BASE + [10, 9, 6.5, 6.5, 10, 9, 10, 11])
-    chart = charts.chart_for(charts.Scope.for_ward(ward), measure)
+    chart = selectors.chart_for(Scope.for_ward(ward), measure)
     assert chart.summary.startswith("The last 8 months are below the average since January 2024")
 
 
 def test_common_cause_summary_names_the_latest_month(measure, ward):
     add_series(measure, ward, BASE)
-    chart = charts.chart_for(charts.Scope.for_ward(ward), measure)
+    chart = selectors.chart_for(Scope.for_ward(ward), measure)
     assert chart.variation == "common_cause"
     assert chart.summary.startswith(
         "The latest month (May 2025, 20.00) shows no special cause: common cause variation since "
@@ -67,7 +69,7 @@ def test_common_cause_summary_names_the_latest_month(measure, ward):
 def test_astronomical_point_summary(ward):
     measure = MeasureFactory(improvement="decrease")
     add_series(measure, ward, BASE + [40])
-    chart = charts.chart_for(charts.Scope.for_ward(ward), measure)
+    chart = selectors.chart_for(Scope.for_ward(ward), measure)
     assert chart.variation == "concern_high"
     assert chart.variation_letter == "H"
     assert "is above the upper limit: special cause concern." in chart.summary
@@ -75,21 +77,21 @@ def test_astronomical_point_summary(ward):
 
 def test_provisional_limits_warning_under_twelve_points(measure, ward):
     add_series(measure, ward, BASE[:8], start=date(2025, 3, 1))
-    chart = charts.chart_for(charts.Scope.for_ward(ward), measure)
+    chart = selectors.chart_for(Scope.for_ward(ward), measure)
     assert chart.warnings == ["Limits are provisional: fewer than 12 points since March 2025."]
 
 
 def test_rebase_starts_a_new_period_with_its_own_limits_and_a_warning(measure, ward, ward_member):
     add_series(measure, ward, BASE + SHIFT)
-    scope = charts.Scope.for_ward(ward)
-    charts.chart_rebase_add(
+    scope = Scope.for_ward(ward)
+    services.chart_rebase_add(
         actor=ward_member,
         scope=scope,
         measure=measure,
         period_start=month(17),
         reason="Adopted the community meeting on every shift",
     )
-    chart = charts.chart_for(scope, measure)
+    chart = selectors.chart_for(scope, measure)
     assert len(chart.groups) == 2
     assert chart.groups[1].start == month(17)
     assert chart.points[-1].mean == pytest.approx(sum(SHIFT) / 7 / 600 * 1000)
@@ -103,8 +105,8 @@ def test_rebase_starts_a_new_period_with_its_own_limits_and_a_warning(measure, w
 
 def test_frozen_baseline_judges_later_points_against_it(measure, ward, ward_member):
     add_series(measure, ward, BASE + SHIFT)
-    scope = charts.Scope.for_ward(ward)
-    charts.chart_settings_update(
+    scope = Scope.for_ward(ward)
+    services.chart_settings_update(
         actor=ward_member,
         scope=scope,
         measure=measure,
@@ -112,14 +114,14 @@ def test_frozen_baseline_judges_later_points_against_it(measure, ward, ward_memb
         screen_outliers=True,
         trajectory=[{"period": "2025-06-01", "value": 15.0}],
     )
-    chart = charts.chart_for(scope, measure)
+    chart = selectors.chart_for(scope, measure)
     baseline = [n / 600 * 1000 for n in BASE[:12]]
     assert chart.points[-1].mean == pytest.approx(sum(baseline) / 12)
     assert chart.fix_after == 12
     assert chart.trajectory == [(date(2025, 6, 1), 15.0)]
     assert ChartSettings.objects.get(ward=ward, measure=measure).updated_by == ward_member
     with pytest.raises(ValueError, match="at least 12"):
-        charts.chart_settings_update(
+        services.chart_settings_update(
             actor=ward_member,
             scope=scope,
             measure=measure,
@@ -132,7 +134,7 @@ def test_frozen_baseline_judges_later_points_against_it(measure, ward, ward_memb
 def test_u_chart_limits_vary_with_the_denominator(ward):
     measure = MeasureFactory(chart_type="u")
     add_series(measure, ward, [10, 12, 8, 11], denominators=[500, 600, 400, 1000])
-    chart = charts.chart_for(charts.Scope.for_ward(ward), measure)
+    chart = selectors.chart_for(Scope.for_ward(ward), measure)
     assert chart.chart_type == "u"
     widths = [p.upper_limit - p.mean for p in chart.points]
     assert widths[3] < widths[1] < widths[0] < widths[2]
@@ -145,7 +147,7 @@ def test_p_chart_for_percentages(ward):
         kind="percentage", chart_type="p", improvement="increase", multiplier=100
     )
     add_series(measure, ward, [8, 9, 7, 10], denominators=[10, 12, 10, 12])
-    chart = charts.chart_for(charts.Scope.for_ward(ward), measure)
+    chart = selectors.chart_for(Scope.for_ward(ward), measure)
     assert chart.chart_type == "p"
     assert chart.points[0].value == pytest.approx(80.0)
     assert chart.points[0].mean == pytest.approx(34 / 44 * 100)
@@ -154,7 +156,7 @@ def test_p_chart_for_percentages(ward):
 
 def test_run_chart_on_request(measure, ward):
     add_series(measure, ward, BASE + SHIFT)
-    chart = charts.chart_for(charts.Scope.for_ward(ward), measure, view="run")
+    chart = selectors.chart_for(Scope.for_ward(ward), measure, view="run")
     assert chart.chart_type == "run"
     # Median of the 24 values: numerators 11 and 12 sit in the middle, so 11.5 / 600 x 1,000.
     assert chart.points[0].mean == pytest.approx(11.5 / 600 * 1000)
@@ -169,7 +171,7 @@ def test_organisation_chart_sums_wards_numerators_and_denominators(measure, ward
     second = WardFactory(organisation=org, name="Ash Ward")
     add_series(measure, ward, [10, 20], denominators=[500, 500])
     add_series(measure, second, [5, 5], denominators=[1000, 1500])
-    chart = charts.chart_for(charts.Scope.for_organisation(org), measure)
+    chart = selectors.chart_for(Scope.for_organisation(org), measure)
     assert [p.numerator for p in chart.points] == [15, 25]
     assert [p.denominator for p in chart.points] == [1500, 2000]
     assert chart.points[0].value == pytest.approx(10.0)
@@ -186,20 +188,20 @@ def test_pdsa_cycles_and_notes_are_annotations(measure, ward, ward_member):
         decision="adopt",
     )
     add_series(measure, ward, BASE)
-    scope = charts.Scope.for_ward(ward)
-    charts.point_note_add(
+    scope = Scope.for_ward(ward)
+    services.point_note_add(
         actor=ward_member,
         scope=scope,
         measure=measure,
         period_start=month(3),
         text="Two agency shifts",
     )
-    chart = charts.chart_for(scope, measure)
+    chart = selectors.chart_for(scope, measure)
     kinds = [(a.kind, a.marker) for a in chart.annotations]
     assert ("pdsa_start", "C1") in kinds and ("pdsa_decision", "D1") in kinds
     assert "PDSA decision (adopt): A daily community meeting" in chart.annotations[-1].text
     assert chart.points[3].notes[0].text == "Two agency shifts"
-    svg = str(chart.svg(describedby="chart-summary"))
+    svg = str(chart_svg(chart, describedby="chart-summary"))
     assert 'role="img"' in svg and 'aria-describedby="chart-summary"' in svg
     assert "<title" in svg and "<desc" in svg and ">C1<" in svg and ">N1<" in svg
 
@@ -210,11 +212,11 @@ def test_summary_rows_and_sorting(ward):
     MeasureFactory(name="Gamma (no data)")
     add_series(a, ward, BASE + SHIFT)
     add_series(b, ward, BASE + [40])
-    rows = charts.summary_rows(charts.Scope.for_ward(ward), [a, b])
+    rows = selectors.summary_rows(Scope.for_ward(ward), [a, b])
     by_name = {r.measure.name: r for r in rows}
     assert by_name["Alpha"].chart.variation == "improvement_low"
     assert by_name["Beta"].chart.variation == "concern_high"
-    ordered = charts.sort_rows(rows, "variation", descending=False)
+    ordered = selectors.sort_rows(rows, "variation", descending=False)
     assert [r.measure.name for r in ordered] == ["Beta", "Alpha"]
 
 
@@ -228,31 +230,31 @@ def test_signals_refresh_creates_a_signal_per_special_cause_and_is_idempotent(me
         "ward_id": ward.pk,
         "measure_ids": [measure.pk],
     }
-    assert charts.signals_refresh(**args) == 0
+    assert services.signals_refresh(**args) == 0
     add_series(measure, ward, SHIFT, start=month(17))
-    created = charts.signals_refresh(**args)
+    created = services.signals_refresh(**args)
     ward_signals = Signal.objects.filter(ward=ward)
     assert ward_signals.count() == 7
     assert created >= 7  # the organisation's series (this one ward) signals too
     assert set(ward_signals.values_list("special_cause", flat=True)) == {"improvement"}
-    assert charts.signals_refresh(**args) == 0
+    assert services.signals_refresh(**args) == 0
     assert Signal.objects.filter(ward=ward).count() == 7
 
 
 def test_reviewing_a_signal_clears_the_whole_run(measure, ward, ward_member):
     add_series(measure, ward, BASE + SHIFT)
-    charts.signals_refresh(
+    services.signals_refresh(
         organisation_id=ward.organisation_id, ward_id=ward.pk, measure_ids=[measure.pk]
     )
     signal = Signal.objects.filter(ward=ward).order_by("period_start").first()
-    note = charts.signal_review(
+    note = services.signal_review(
         actor=ward_member, signal=signal, kind=CauseKind.NO_KNOWN_CAUSE, whole_run=True
     )
     assert note.kind == CauseKind.NO_KNOWN_CAUSE and note.period_start == signal.period_start
     assert not Signal.objects.filter(ward=ward, reviewed_at__isnull=True).exists()
     assert AuditEntry.objects.filter(action="signal.review").count() == 1
     # Reviewed signals stay reviewed when data is refreshed again.
-    charts.signals_refresh(
+    services.signals_refresh(
         organisation_id=ward.organisation_id, ward_id=ward.pk, measure_ids=[measure.pk]
     )
     assert not Signal.objects.filter(ward=ward, reviewed_at__isnull=True).exists()
@@ -260,35 +262,35 @@ def test_reviewing_a_signal_clears_the_whole_run(measure, ward, ward_member):
 
 def test_review_linked_to_a_pdsa_cycle_only_that_point(measure, ward, ward_member):
     add_series(measure, ward, BASE + SHIFT)
-    charts.signals_refresh(
+    services.signals_refresh(
         organisation_id=ward.organisation_id, ward_id=ward.pk, measure_ids=[measure.pk]
     )
     cycle = PDSACycleFactory(change_idea=ChangeIdeaFactory(project=ProjectFactory(ward=ward)))
     signal = Signal.objects.filter(ward=ward).order_by("period_start").last()
-    charts.signal_review(
+    services.signal_review(
         actor=ward_member, signal=signal, kind=CauseKind.PDSA, pdsa_cycle=cycle, whole_run=False
     )
     assert Signal.objects.filter(ward=ward, reviewed_at__isnull=True).count() == 6
     assert PointNote.objects.get(ward=ward).pdsa_cycle == cycle
     with pytest.raises(ValueError, match="PDSA cycle"):
-        charts.signal_review(actor=ward_member, signal=signal, kind=CauseKind.PDSA)
+        services.signal_review(actor=ward_member, signal=signal, kind=CauseKind.PDSA)
 
 
 def test_signals_refresh_all_covers_wards_and_organisations(measure, ward, other_ward):
     add_series(measure, ward, BASE + SHIFT)
     add_series(measure, other_ward, BASE)
-    created = charts.signals_refresh_all()
+    created = services.signals_refresh_all()
     assert Signal.objects.filter(ward=ward).count() == 7
     assert Signal.objects.filter(ward__isnull=True, organisation=ward.organisation).count() == 7
     assert not Signal.objects.filter(organisation=other_ward.organisation).exists()
     assert created == 14
-    assert charts.signals_refresh_all() == 0
+    assert services.signals_refresh_all() == 0
 
 
 def test_rebase_recorded_only_once_per_period(measure, ward, ward_member):
     add_series(measure, ward, BASE)
-    scope = charts.Scope.for_ward(ward)
-    charts.chart_rebase_add(
+    scope = Scope.for_ward(ward)
+    services.chart_rebase_add(
         actor=ward_member,
         scope=scope,
         measure=measure,
@@ -301,7 +303,7 @@ def test_rebase_recorded_only_once_per_period(measure, ward, ward_member):
 def test_percentage_limits_are_shown_no_higher_than_100(ward):
     measure = MeasureFactory(kind="percentage", improvement="increase", multiplier=100)
     add_series(measure, ward, [9, 10, 10, 6, 10, 10, 9, 10], denominators=[10] * 8)
-    row = charts.summary_rows(charts.Scope.for_ward(ward), [measure])[0]
+    row = selectors.summary_rows(Scope.for_ward(ward), [measure])[0]
     assert row.chart.latest.upper_limit > 100  # the limit itself is not clamped
     assert row.limits.endswith("to 100.0%")
     assert "100.0% around an average" in row.chart.summary
@@ -310,18 +312,19 @@ def test_percentage_limits_are_shown_no_higher_than_100(ward):
 def test_svg_marks_special_causes_by_shape_as_well_as_colour(ward):
     measure = MeasureFactory(improvement="decrease")
     add_series(measure, ward, BASE + [40])
-    chart = charts.chart_for(charts.Scope.for_ward(ward), measure)
-    svg = str(chart.svg())
+    chart = selectors.chart_for(Scope.for_ward(ward), measure)
+    svg = str(chart_svg(chart))
     # Concern points are diamonds (a path), common cause points small circles; the legend says so.
-    assert 'fill="#e46c0a"' in svg and "<path d=" in svg
+    assert 'fill="#e46c0a"' in svg
+    assert '<path class="app-spc-point app-spc-point--concern" d="M' in svg
     assert "Special cause: concern" in svg and "Common cause" in svg
-    assert str(chart.variation_icon).count(">H<") == 1
-    assert 'aria-hidden="true"' in str(chart.variation_icon)
+    assert str(variation_icon(chart.variation)).count(">H<") == 1
+    assert 'aria-hidden="true"' in str(variation_icon(chart.variation))
 
 
 def test_chart_without_data_says_so(ward):
     measure = MeasureFactory()
-    chart = charts.chart_for(charts.Scope.for_ward(ward), measure)
+    chart = selectors.chart_for(Scope.for_ward(ward), measure)
     assert not chart.has_data
     assert chart.summary == "No data has been entered for this measure yet."
-    assert "No data to chart yet" in str(chart.svg())
+    assert "No data to chart yet" in str(chart_svg(chart))

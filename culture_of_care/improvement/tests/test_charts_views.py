@@ -8,7 +8,8 @@ from decimal import Decimal
 import pytest
 from django.urls import reverse
 
-from culture_of_care.improvement import charts
+from culture_of_care.improvement.charts import selectors, services
+from culture_of_care.improvement.charts.results import Scope
 from culture_of_care.improvement.models import PointNote, Rebase, Signal
 from culture_of_care.improvement.tests.chart_factories import (
     MeasureFactory,
@@ -34,7 +35,7 @@ def measure(ward):
 
 @pytest.fixture
 def signal(measure, ward):
-    charts.signals_refresh(
+    services.signals_refresh(
         organisation_id=ward.organisation_id, ward_id=ward.pk, measure_ids=[measure.pk]
     )
     return Signal.objects.filter(ward=ward).order_by("period_start").first()
@@ -270,7 +271,7 @@ def test_settings_form_refuses_freezing_on_fewer_than_twelve_points(
     assert "Line 2 is not a period and a value" in response.text
     response = client.post(url, {"fix_after": "12", "trajectory": "2025-06 15\n2025-07 14.5"})
     assert response.status_code == 302
-    chart = charts.chart_for(charts.Scope.for_ward(ward), measure)
+    chart = selectors.chart_for(Scope.for_ward(ward), measure)
     assert chart.fix_after == 12 and not chart.screen_outliers
     assert len(chart.trajectory) == 2
 
@@ -367,7 +368,7 @@ def test_summary_tables_use_a_fixed_number_of_queries(
 def test_signal_list_query_count(
     client_for, org_lead, org, ward, many, django_assert_max_num_queries
 ):
-    charts.signals_refresh_all()
+    services.signals_refresh_all()
     client = client_for(org_lead)
     with django_assert_max_num_queries(12):
         response = client.get(reverse("charts:organisation_signals", args=[org.ods_code]))

@@ -10,7 +10,8 @@ from typing import Any
 from django import forms
 
 from culture_of_care.guards import validate_no_nhs_number
-from culture_of_care.improvement.charts import MIN_FIX_AFTER, Chart
+from culture_of_care.improvement.charts.compute import MIN_FIX_AFTER
+from culture_of_care.improvement.charts.results import Chart
 from culture_of_care.improvement.models import CauseKind, PDSACycle
 
 TRAJECTORY_LINE = re.compile(r"^\s*(\d{4})-(\d{1,2})(?:-(\d{1,2}))?\s*[,:\s]\s*(-?[\d.,]+)\s*$")

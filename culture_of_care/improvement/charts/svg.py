@@ -5,6 +5,13 @@ markup prints, scales on a phone and can go into a PDF report. It is ``role="img
 ``<title>`` and ``<desc>`` and ``aria-describedby`` pointing to the page's written summary; the
 data table on the page holds every number. Meaning never rests on colour: special-cause points
 have their own shapes, icons carry their letters, and lines are labelled.
+
+Every chart goes through ``chart_svg``: ward, organisation and programme measures and the risk
+audit p-charts alike, so they share the Making Data Count colours, shapes, legend and wording.
+Each drawn part carries an ``app-spc-*`` class naming what it is (a marker's kind, a legend
+entry), which is how tests and print styles tell them apart; colours stay presentation
+attributes so the SVG explains itself outside the page (no ``style`` attribute anywhere, for
+the Content-Security-Policy).
 """
 
 from __future__ import annotations
@@ -15,6 +22,9 @@ from html import escape
 from typing import Any
 
 from django.utils.safestring import SafeString, mark_safe
+
+from culture_of_care.improvement.charts import labels
+from culture_of_care.improvement.charts.results import Chart, ChartPoint
 
 # Making Data Count colours (NHSRplotthedots ptd_spc_colours.R).
 IMPROVEMENT = "#00b0f0"
@@ -86,8 +96,7 @@ def variation_icon(variation: str | None, size: int = 40) -> SafeString:
         f'<circle cx="{x}" cy="{y}" r="2" fill="{colour}" stroke="{TEXT}" stroke-width="0.5"/>'
         for x in (13, 20, 27)
     )
-    letter = "H" if high else "L"
-    return _icon(colour, letter, dots, size)
+    return _icon(colour, labels.VARIATION_LETTERS.get(variation, ""), dots, size)
 
 
 def assurance_icon(assurance: str | None, size: int = 40) -> SafeString:
@@ -95,7 +104,7 @@ def assurance_icon(assurance: str | None, size: int = 40) -> SafeString:
     if not assurance:
         return mark_safe("")
     colour = ASSURANCE_COLOURS.get(assurance, COMMON)
-    letter = {"pass": "P", "fail": "F", "inconsistent": "?"}.get(assurance, "?")
+    letter = labels.ASSURANCE_LETTERS.get(assurance, "?")
     line = f'<line x1="9" y1="31" x2="31" y2="31" stroke="{colour}" stroke-width="2"/>'
     return _icon(colour, letter, line, size)
 
@@ -106,25 +115,26 @@ def assurance_icon(assurance: str | None, size: int = 40) -> SafeString:
 def _marker(kind: str, x: float, y: float) -> str:
     """A data point: grey dot, blue circle (improvement), orange diamond (concern), purple
     triangle (neither). Every marker has a dark outline for contrast."""
+    css = f'class="app-spc-point app-spc-point--{kind or "common"}"'
     if kind == "improvement":
         return (
-            f'<circle cx="{x:.1f}" cy="{y:.1f}" r="5.5" fill="{IMPROVEMENT}" '
+            f'<circle {css} cx="{x:.1f}" cy="{y:.1f}" r="5.5" fill="{IMPROVEMENT}" '
             f'stroke="{TEXT}" stroke-width="1.2"/>'
         )
     if kind == "concern":
         r = 6.5
         return (
-            f'<path d="M{x:.1f} {y - r:.1f}L{x + r:.1f} {y:.1f}L{x:.1f} {y + r:.1f}'
+            f'<path {css} d="M{x:.1f} {y - r:.1f}L{x + r:.1f} {y:.1f}L{x:.1f} {y + r:.1f}'
             f'L{x - r:.1f} {y:.1f}Z" fill="{CONCERN}" stroke="{TEXT}" stroke-width="1.2"/>'
         )
     if kind == "neutral":
         r = 6.5
         return (
-            f'<path d="M{x:.1f} {y - r:.1f}L{x + r:.1f} {y + r * 0.8:.1f}'
+            f'<path {css} d="M{x:.1f} {y - r:.1f}L{x + r:.1f} {y + r * 0.8:.1f}'
             f'L{x - r:.1f} {y + r * 0.8:.1f}Z" fill="{NEUTRAL}" stroke="{TEXT}" stroke-width="1.2"/>'
         )
     return (
-        f'<circle cx="{x:.1f}" cy="{y:.1f}" r="3.5" fill="{COMMON}" stroke="{TEXT}" '
+        f'<circle {css} cx="{x:.1f}" cy="{y:.1f}" r="3.5" fill="{COMMON}" stroke="{TEXT}" '
         f'stroke-width="0.8"/>'
     )
 
@@ -157,13 +167,13 @@ def _tick_label(value: float, kind: str) -> str:
 
 
 def chart_svg(
-    chart: Any,
+    chart: Chart,
     *,
     element_id: str = "chart",
     describedby: str = "",
     width: int = WIDTH,
 ) -> SafeString:
-    """The chart as SVG markup (a ``charts.Chart``)."""
+    """The chart as SVG markup, with its legend and a text alternative."""
     points = [p for p in chart.points if p.value is not None]
     title = (
         f"{chart.measure.name}: {chart.scope.label}" if chart.scope.label else chart.measure.name
@@ -249,8 +259,6 @@ def chart_svg(
         parts.append(f'<text x="{LEFT}" y="11" fill="{SECONDARY_TEXT}">{escape(chart.unit)}</text>')
     # x labels: about 12 at most.
     step = max(1, math.ceil(len(points) / 12))
-    from culture_of_care.improvement.charts import short_period_label
-
     last_x = -1000.0
     for i, p in enumerate(points):
         x = x_of(p.period)
@@ -260,17 +268,17 @@ def chart_svg(
         parts.append(
             f'<line x1="{x:.1f}" y1="{base_y}" x2="{x:.1f}" y2="{base_y + 5}" stroke="{TEXT}"/>'
             f'<text x="{x:.1f}" y="{base_y + 18}" text-anchor="middle" fill="{TEXT}">'
-            f"{escape(short_period_label(p.period, chart.measure.frequency))}</text>"
+            f"{escape(p.short_label)}</text>"
         )
 
     # Centre line and limits per calculation period (broken at rebases).
-    groups: dict[int, list[Any]] = {}
+    groups: dict[int, list[ChartPoint]] = {}
     for p in points:
         groups.setdefault(p.group, []).append(p)
     for members in groups.values():
-        parts.append(_step_line(members, "mean", x_of, y_of, TEXT, "", 2))
-        parts.append(_step_line(members, "upper_limit", x_of, y_of, LIMIT, "6 4", 1.5))
-        parts.append(_step_line(members, "lower_limit", x_of, y_of, LIMIT, "6 4", 1.5))
+        parts.append(_step_line(members, "mean", x_of, y_of, TEXT, "", 2, "mean"))
+        parts.append(_step_line(members, "upper_limit", x_of, y_of, LIMIT, "6 4", 1.5, "limit"))
+        parts.append(_step_line(members, "lower_limit", x_of, y_of, LIMIT, "6 4", 1.5, "limit"))
     for group in chart.groups[1:]:
         x = x_of(group.start) - 4
         parts.append(
@@ -281,8 +289,8 @@ def chart_svg(
     if chart.target is not None:
         y = y_of(chart.target)
         parts.append(
-            f'<line x1="{LEFT}" y1="{y:.1f}" x2="{width - RIGHT}" y2="{y:.1f}" stroke="{TARGET}" '
-            f'stroke-width="2" stroke-dasharray="2 3"/>'
+            f'<line class="app-spc-target" x1="{LEFT}" y1="{y:.1f}" x2="{width - RIGHT}" '
+            f'y2="{y:.1f}" stroke="{TARGET}" stroke-width="2" stroke-dasharray="2 3"/>'
             f'<text x="{width - RIGHT - 2}" y="{y - 4:.1f}" text-anchor="end" fill="{TARGET}" '
             f'font-weight="700">Target</text>'
         )
@@ -290,12 +298,12 @@ def chart_svg(
     if trajectory:
         path = " ".join(f"{x_of(d):.1f},{y_of(v):.1f}" for d, v in trajectory)
         parts.append(
-            f'<polyline points="{path}" fill="none" stroke="{TRAJECTORY}" stroke-width="2" '
-            f'stroke-dasharray="8 3 2 3"/>'
+            f'<polyline class="app-spc-trajectory" points="{path}" fill="none" '
+            f'stroke="{TRAJECTORY}" stroke-width="2" stroke-dasharray="8 3 2 3"/>'
         )
     # PDSA cycles and other annotations: a dotted line and a marker above the plot.
     placed: list[tuple[float, int]] = []
-    for a in getattr(chart, "annotations", []):
+    for a in chart.annotations:
         if a.kind == "rebase" or not (first <= a.period <= last):
             continue
         x = x_of(a.period)
@@ -309,10 +317,10 @@ def chart_svg(
             f'<text x="{x:.1f}" y="{y:.1f}" text-anchor="middle" fill="{ANNOTATION}" '
             f'font-weight="700" font-size="11">{escape(a.marker)}</text>'
         )
-    # The data line, then the points on top.
+    # The data line (broken where a period has no value), then the points on top.
     parts.append(
-        f'<polyline points="{" ".join(f"{x_of(p.period):.1f},{y_of(p.value):.1f}" for p in points)}" '
-        f'fill="none" stroke="{SECONDARY_TEXT}" stroke-width="1.5"/>'
+        f'<path class="app-spc-line" d="{_data_path(chart.points, x_of, y_of)}" fill="none" '
+        f'stroke="{SECONDARY_TEXT}" stroke-width="1.5"/>'
     )
     for p in points:
         parts.append(_marker(p.signal_kind, x_of(p.period), y_of(p.value)))
@@ -326,19 +334,40 @@ def chart_svg(
     # Legend, inside the SVG so a printed or exported chart explains itself.
     top = base_y + AXIS_HEIGHT - 6
     column = (width - LEFT) / 3
-    for i, (sample, text) in enumerate(legend):
+    for i, (key, sample, text) in enumerate(legend):
         x = LEFT + (i % 3) * column
         y = top + (i // 3) * LEGEND_ROW
         parts.append(
-            f'<g transform="translate({x:.1f},{y:.1f})">{sample}'
+            f'<g class="app-spc-legend app-spc-legend--{key}" '
+            f'transform="translate({x:.1f},{y:.1f})">{sample}'
             f'<text x="26" y="4" fill="{TEXT}">{escape(text)}</text></g>'
         )
     parts.append("</svg>")
     return mark_safe("".join(parts))  # noqa: S308 - numbers and escaped text only
 
 
+def _data_path(points: list[ChartPoint], x_of: Any, y_of: Any) -> str:
+    """The line through the values, lifted where a period has none (a suppressed quarter)."""
+    path = []
+    pen_down = False
+    for p in points:
+        if p.value is None:
+            pen_down = False
+            continue
+        path.append(f"{'L' if pen_down else 'M'}{x_of(p.period):.1f} {y_of(p.value):.1f}")
+        pen_down = True
+    return "".join(path)
+
+
 def _step_line(
-    members: list[Any], attr: str, x_of: Any, y_of: Any, colour: str, dash: str, width: float
+    members: list[ChartPoint],
+    attr: str,
+    x_of: Any,
+    y_of: Any,
+    colour: str,
+    dash: str,
+    width: float,
+    name: str,
 ) -> str:
     """A horizontal line per point, joined into steps (limits vary per point on p/u charts)."""
     segments = []
@@ -359,34 +388,39 @@ def _step_line(
     for j, (left, right, y) in enumerate(segments):
         path.append(f"{'M' if j == 0 else 'L'}{left:.1f} {y:.1f}L{right:.1f} {y:.1f}")
     dash_attr = f' stroke-dasharray="{dash}"' if dash else ""
-    return f'<path d="{"".join(path)}" fill="none" stroke="{colour}" stroke-width="{width}"{dash_attr}/>'
+    return (
+        f'<path class="app-spc-{name}" d="{"".join(path)}" fill="none" stroke="{colour}" '
+        f'stroke-width="{width}"{dash_attr}/>'
+    )
 
 
-def _legend_items(chart: Any) -> list[tuple[str, str]]:
-    centre = "Median" if chart.chart_type == "run" else "Mean"
+def _legend_items(chart: Chart) -> list[tuple[str, str, str]]:
+    """(key, sample, text) for each thing the chart draws."""
     items = [
-        (f'<line x1="0" y1="0" x2="20" y2="0" stroke="{TEXT}" stroke-width="2"/>', centre),
+        (
+            "mean",
+            f'<line x1="0" y1="0" x2="20" y2="0" stroke="{TEXT}" stroke-width="2"/>',
+            chart.centre_name,
+        ),
     ]
     if chart.chart_type != "run":
         items.append(
             (
+                "limit",
                 f'<line x1="0" y1="0" x2="20" y2="0" stroke="{LIMIT}" stroke-width="1.5" '
                 f'stroke-dasharray="6 4"/>',
                 "Process limits",
             )
         )
-    items.append((_marker("", 10, 0), "Common cause"))
+    items.append(("common", _marker("", 10, 0), "Common cause"))
     kinds = {p.signal_kind for p in chart.points if p.value is not None}
-    for kind, text in (
-        ("improvement", "Special cause: improvement"),
-        ("concern", "Special cause: concern"),
-        ("neutral", "Special cause: neither"),
-    ):
+    for kind, text in labels.SIGNAL_LEGEND.items():
         if kind in kinds:
-            items.append((_marker(kind, 10, 0), text))
+            items.append((kind, _marker(kind, 10, 0), text))
     if chart.target is not None:
         items.append(
             (
+                "target",
                 f'<line x1="0" y1="0" x2="20" y2="0" stroke="{TARGET}" stroke-width="2" '
                 f'stroke-dasharray="2 3"/>',
                 "Target",
@@ -395,14 +429,16 @@ def _legend_items(chart: Any) -> list[tuple[str, str]]:
     if any(p.trajectory is not None for p in chart.points):
         items.append(
             (
+                "trajectory",
                 f'<line x1="0" y1="0" x2="20" y2="0" stroke="{TRAJECTORY}" stroke-width="2" '
                 f'stroke-dasharray="8 3 2 3"/>',
                 "Trajectory",
             )
         )
-    if any(a.kind != "rebase" for a in getattr(chart, "annotations", [])):
+    if any(a.kind != "rebase" for a in chart.annotations):
         items.append(
             (
+                "pdsa",
                 f'<text x="10" y="4" text-anchor="middle" fill="{ANNOTATION}" '
                 f'font-weight="700">C1</text>',
                 "PDSA start (C), decision (D)",
@@ -411,13 +447,15 @@ def _legend_items(chart: Any) -> list[tuple[str, str]]:
     if len(chart.groups) > 1:
         items.append(
             (
+                "rebase",
                 f'<text x="10" y="4" text-anchor="middle" fill="{TEXT}" font-weight="700">R</text>',
                 "Limits recalculated",
             )
         )
-    if getattr(chart, "notes", None):
+    if chart.notes:
         items.append(
             (
+                "note",
                 f'<text x="10" y="4" text-anchor="middle" fill="{TEXT}" font-size="11">N1</text>',
                 "Note on a point",
             )

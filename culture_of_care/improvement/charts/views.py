@@ -1,6 +1,6 @@
 """Chart pages: a measure's SPC chart for a ward or an organisation, the MDC summary tables,
 and signals to review. Views resolve the place (ward or organisation) through the access layer,
-call one selector or service in ``charts.py`` and render."""
+call one selector or service of the charts package and render."""
 
 from __future__ import annotations
 
@@ -18,13 +18,17 @@ from django.urls import reverse
 from django.utils.http import urlencode
 
 from culture_of_care.access import can_edit, ensure_editable, get_visible_or_404, read_reach
-from culture_of_care.improvement import charts
-from culture_of_care.improvement.chart_forms import (
+from culture_of_care.improvement.charts import labels, selectors, services
+from culture_of_care.improvement.charts.compute import chart_type_for
+from culture_of_care.improvement.charts.forms import (
     ChartSettingsForm,
     PointNoteForm,
     RebaseForm,
     SignalReviewForm,
 )
+from culture_of_care.improvement.charts.results import Scope
+from culture_of_care.improvement.charts.summary import table_rows
+from culture_of_care.improvement.charts.svg import chart_svg
 from culture_of_care.improvement.models import (
     ChartSettings,
     Measure,
@@ -52,7 +56,7 @@ class Place:
 
     kind: str
     key: Any
-    scope: charts.Scope
+    scope: Scope
     obj: Any
     can_edit: bool
     breadcrumbs: list[tuple[str, str]] = field(default_factory=list)
@@ -82,7 +86,7 @@ def ward_place(request: HttpRequest, key: int) -> Place:
     return Place(
         kind="ward",
         key=ward.pk,
-        scope=charts.Scope.for_ward(ward),
+        scope=Scope.for_ward(ward),
         obj=ward,
         can_edit=can_edit(ward, request.user, "qi"),
         breadcrumbs=[
@@ -104,7 +108,7 @@ def organisation_place(request: HttpRequest, key: str) -> Place:
     return Place(
         kind="organisation",
         key=organisation.ods_code,
-        scope=charts.Scope.for_organisation(organisation),
+        scope=Scope.for_organisation(organisation),
         obj=organisation,
         can_edit=can_edit(organisation, request.user, "qi"),
         breadcrumbs=[
@@ -121,7 +125,7 @@ def place_for(request: HttpRequest, kind: str, key: Any) -> Place:
 
 def measure_for(request: HttpRequest, place: Place, measure_id: int) -> Measure:
     measure = get_visible_or_404(Measure, request.user, pk=measure_id)
-    if not charts.measure_belongs_to(measure, place.scope):
+    if not selectors.measure_belongs_to(measure, place.scope):
         raise Http404("Not found")
     return measure
 
@@ -159,7 +163,7 @@ def render_summary(
     if sort not in dict(SORTABLE):
         sort = "measure"
     descending = request.GET.get("dir") == "desc"
-    rows = charts.sort_rows(charts.summary_rows(place.scope), sort, descending)
+    rows = selectors.sort_rows(selectors.summary_rows(place.scope), sort, descending)
     return render(
         request,
         template,
@@ -186,31 +190,21 @@ def summary(request: HttpRequest, kind: str, key: Any) -> HttpResponse:
 
 def render_chart(request: HttpRequest, place: Place, measure: Measure) -> HttpResponse:
     view = "run" if request.GET.get("view") == "run" else ""
-    chart = charts.chart_for(place.scope, measure, view=view)
-    signals = []
+    chart = selectors.chart_for(place.scope, measure, view=view)
+    signals, rebases = [], []
     if place.scope.stores_settings:
         signals = list(
-            Signal.objects.visible_to(request.user)
-            .filter(
-                measure=measure,
-                organisation_id=place.scope.organisation_id,
-                ward_id=place.scope.ward_id,
-                reviewed_at__isnull=True,
-            )
+            selectors.in_scope(Signal.objects.visible_to(request.user), place.scope, measure)
+            .filter(reviewed_at__isnull=True)
             .order_by("period_start")
         )
-    rebases = []
-    if place.scope.stores_settings:
         rebases = list(
-            Rebase.objects.visible_to(request.user)
-            .filter(
-                measure=measure,
-                organisation_id=place.scope.organisation_id,
-                ward_id=place.scope.ward_id,
-            )
-            .select_related("recorded_by")
+            selectors.in_scope(
+                Rebase.objects.visible_to(request.user), place.scope, measure
+            ).select_related("recorded_by")
         )
     base_url = place.url("chart", measure)
+    own = place.scope.stores_settings
     return render(
         request,
         "charts/chart.html",
@@ -218,18 +212,18 @@ def render_chart(request: HttpRequest, place: Place, measure: Measure) -> HttpRe
             "place": place,
             "measure": measure,
             "chart": chart,
-            "svg": chart.svg(element_id="spc-chart", describedby="chart-summary"),
-            "table": chart.table_rows(),
-            "equity": charts.equity_view(place.scope, measure),
+            "svg": chart_svg(chart, element_id="spc-chart", describedby="chart-summary"),
+            "table": table_rows(chart),
+            "equity": selectors.equity_view(place.scope, measure),
             "signals": signals,
             "rebases": rebases,
             "view": view,
             "standard_url": base_url,
             "run_url": base_url + "?view=run",
-            "standard_name": charts.CHART_NAMES[charts.chart_type_for(measure)],
-            "note_url": place.url("note", measure) if place.scope.stores_settings else "",
-            "rebase_url": place.url("rebase", measure) if place.scope.stores_settings else "",
-            "settings_url": place.url("settings", measure) if place.scope.stores_settings else "",
+            "standard_name": labels.CHART_NAMES[chart_type_for(measure)],
+            "note_url": place.url("note", measure) if own else "",
+            "rebase_url": place.url("rebase", measure) if own else "",
+            "settings_url": place.url("settings", measure) if own else "",
         },
     )
 
@@ -248,19 +242,15 @@ def rebase(request: HttpRequest, kind: str, key: Any, measure_id: int) -> HttpRe
     place = place_for(request, kind, key)
     measure = measure_for(request, place, measure_id)
     _require_edit(request, place)
-    chart_data = charts.chart_for(place.scope, measure, with_annotations=False)
+    chart_data = selectors.chart_for(place.scope, measure, with_annotations=False)
     existing = set(
-        Rebase.objects.visible_to(request.user)
-        .filter(
-            measure=measure,
-            organisation_id=place.scope.organisation_id,
-            ward_id=place.scope.ward_id,
-        )
-        .values_list("period_start", flat=True)
+        selectors.in_scope(
+            Rebase.objects.visible_to(request.user), place.scope, measure
+        ).values_list("period_start", flat=True)
     )
     form = RebaseForm(request.POST or None, chart=chart_data, existing=existing)
     if request.method == "POST" and form.is_valid():
-        charts.chart_rebase_add(
+        services.chart_rebase_add(
             actor=request.user,
             scope=place.scope,
             measure=measure,
@@ -293,16 +283,10 @@ def rebase_remove(
     measure = measure_for(request, place, measure_id)
     _require_edit(request, place)
     item = get_visible_or_404(
-        Rebase.objects.filter(
-            measure=measure,
-            organisation_id=place.scope.organisation_id,
-            ward_id=place.scope.ward_id,
-        ),
-        request.user,
-        pk=pk,
+        selectors.in_scope(Rebase.objects, place.scope, measure), request.user, pk=pk
     )
     if request.method == "POST":
-        charts.chart_rebase_remove(actor=request.user, rebase=item)
+        services.chart_rebase_remove(actor=request.user, rebase=item)
         messages.success(request, f"The rebase from {item.period_start:%B %Y} is removed.")
         return redirect(place.url("chart", measure))
     return render(
@@ -322,15 +306,9 @@ def chart_settings(request: HttpRequest, kind: str, key: Any, measure_id: int) -
     place = place_for(request, kind, key)
     measure = measure_for(request, place, measure_id)
     _require_edit(request, place)
-    current = (
-        ChartSettings.objects.visible_to(request.user)
-        .filter(
-            measure=measure,
-            organisation_id=place.scope.organisation_id,
-            ward_id=place.scope.ward_id,
-        )
-        .first()
-    )
+    current = selectors.in_scope(
+        ChartSettings.objects.visible_to(request.user), place.scope, measure
+    ).first()
     initial = {
         "fix_after": current.fix_after if current else None,
         "screen_outliers": current.screen_outliers if current else True,
@@ -338,7 +316,7 @@ def chart_settings(request: HttpRequest, kind: str, key: Any, measure_id: int) -
     }
     form = ChartSettingsForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
-        charts.chart_settings_update(
+        services.chart_settings_update(
             actor=request.user,
             scope=place.scope,
             measure=measure,
@@ -365,11 +343,11 @@ def note(request: HttpRequest, kind: str, key: Any, measure_id: int) -> HttpResp
     place = place_for(request, kind, key)
     measure = measure_for(request, place, measure_id)
     _require_edit(request, place)
-    chart_data = charts.chart_for(place.scope, measure, with_annotations=False)
+    chart_data = selectors.chart_for(place.scope, measure, with_annotations=False)
     initial = {"period_start": request.GET.get("period", "")}
     form = PointNoteForm(request.POST or None, chart=chart_data, initial=initial)
     if request.method == "POST" and form.is_valid():
-        charts.point_note_add(
+        services.point_note_add(
             actor=request.user,
             scope=place.scope,
             measure=measure,
@@ -393,31 +371,31 @@ def note(request: HttpRequest, kind: str, key: Any, measure_id: int) -> HttpResp
 # --- Signals ----------------------------------------------------------------------------------
 
 
+def _signal_where(signal: Signal) -> tuple[str, str]:
+    """Where a signal is (for people) and the URL of its chart."""
+    if signal.ward_id:
+        where = signal.ward.name
+        url = reverse("charts:ward_chart", args=[signal.ward_id, signal.measure_id])
+    else:
+        where = f"{signal.organisation.name} (all wards)"
+        url = reverse(
+            "charts:organisation_chart", args=[signal.organisation.ods_code, signal.measure_id]
+        )
+    return where, url
+
+
 def _signal_list(request: HttpRequest, signals: Any, **context: Any) -> HttpResponse:
-    page = Paginator(
-        signals.select_related("measure", "ward", "organisation").order_by(
-            "organisation__name", "ward__name", "measure__order", "measure__name", "period_start"
-        ),
-        50,
-    ).get_page(request.GET.get("page"))
+    page = Paginator(selectors.signal_rows(signals), 50).get_page(request.GET.get("page"))
     rows = []
     for signal in page:
+        where, chart_url = _signal_where(signal)
         rows.append(
             {
                 "signal": signal,
-                "where": signal.ward.name
-                if signal.ward_id
-                else f"{signal.organisation.name} (all wards)",
-                "period": charts.period_label(signal.period_start, signal.measure.frequency),
-                "rule": charts.RULE_LABELS.get(signal.rule, signal.rule),
-                "chart_url": (
-                    reverse("charts:ward_chart", args=[signal.ward_id, signal.measure_id])
-                    if signal.ward_id
-                    else reverse(
-                        "charts:organisation_chart",
-                        args=[signal.organisation.ods_code, signal.measure_id],
-                    )
-                ),
+                "where": where,
+                "period": labels.period_label(signal.period_start, signal.measure.frequency),
+                "rule": labels.rule_label(signal.rule),
+                "chart_url": chart_url,
                 "review_url": reverse("charts:signal_review", args=[signal.pk]),
             }
         )
@@ -431,7 +409,7 @@ def signals(request: HttpRequest, kind: str, key: Any) -> HttpResponse:
     if place.kind == "ward":
         qs = qs.filter(ward_id=place.obj.pk)
     else:
-        qs = qs.filter(organisation_id=place.obj.pk)
+        qs = qs.filter(organisation_id=place.obj.pk)  # its own signals and its wards'
     return _signal_list(request, qs, place=place, heading=f"Signals to review: {place.obj.name}")
 
 
@@ -448,23 +426,18 @@ def signal_review(request: HttpRequest, pk: int) -> HttpResponse:
         Signal.objects.select_related("measure", "ward", "organisation"), request.user, pk=pk
     )
     ensure_editable(signal, request.user, "qi")
-    if signal.ward_id:
-        place_url = reverse("charts:ward_chart", args=[signal.ward_id, signal.measure_id])
-        where = signal.ward.name
-        cycles = PDSACycle.objects.visible_to(request.user).filter(ward_id=signal.ward_id)
-    else:
-        place_url = reverse(
-            "charts:organisation_chart", args=[signal.organisation.ods_code, signal.measure_id]
+    where, place_url = _signal_where(signal)
+    cycles = (
+        selectors.in_scope(
+            PDSACycle.objects.visible_to(request.user), selectors.scope_of_row(signal)
         )
-        where = f"{signal.organisation.name} (all wards)"
-        cycles = PDSACycle.objects.visible_to(request.user).filter(
-            organisation_id=signal.organisation_id, ward__isnull=True
-        )
-    cycles = cycles.select_related("change_idea").order_by("change_idea__title", "number")
-    run = charts.signal_run(signal)
+        .select_related("change_idea")
+        .order_by("change_idea__title", "number")
+    )
+    run = selectors.signal_run(signal)
     form = SignalReviewForm(request.POST or None, cycles=cycles, run_size=len(run))
     if request.method == "POST" and form.is_valid():
-        charts.signal_review(
+        services.signal_review(
             actor=request.user,
             signal=signal,
             kind=form.cleaned_data["kind"],
@@ -485,8 +458,8 @@ def signal_review(request: HttpRequest, pk: int) -> HttpResponse:
             "form": form,
             "where": where,
             "chart_url": place_url,
-            "period": charts.period_label(signal.period_start, frequency),
-            "rule": charts.RULE_LABELS.get(signal.rule, signal.rule),
-            "run": [charts.period_label(s.period_start, frequency) for s in run],
+            "period": labels.period_label(signal.period_start, frequency),
+            "rule": labels.rule_label(signal.rule),
+            "run": [labels.period_label(s.period_start, frequency) for s in run],
         },
     )
