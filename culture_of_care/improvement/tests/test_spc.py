@@ -886,3 +886,33 @@ def test_run_chart_rejects_bad_input() -> None:
         run_chart([])
     with pytest.raises(ValueError, match="fix_after"):
         run_chart([1, 2, 3], fix_after=0)
+
+
+def test_run_chart_gives_point_types_and_the_variation_icon() -> None:
+    # Five rises in a row at the end: a rising trend, an improvement where higher is better.
+    values = [5, 6, 5, 6, 5, 6, 5, 1, 2, 3, 4, 9]
+    better_up = run_chart(values, improvement="increase")
+    assert [p.point_type for p in better_up.points[-5:]] == ["special_cause_improvement"] * 5
+    assert better_up.points[0].point_type == "common_cause"
+    assert better_up.variation == "improvement_high"
+    better_down = run_chart(values, improvement="decrease")
+    assert better_down.points[-1].point_type == "special_cause_concern"
+    assert better_down.variation == "concern_high"
+    neutral = run_chart(values)
+    assert neutral.points[-1].point_type == "special_cause_neutral_high"
+    assert neutral.variation == "neutral_high"
+    assert run_chart([5, 6, 5, 6, 5, 6]).variation == "common_cause"
+
+
+def test_every_rule_has_a_side_and_a_kind() -> None:
+    from culture_of_care.improvement.spc import Rule, RuleKind, rule_kind, rule_side
+
+    for rule in Rule:
+        assert rule_side(rule) in (-1, 0, 1)
+        assert (rule_kind(rule) == RuleKind.NONE) == (rule_side(rule) == 0), rule
+    # Identifiers compare equal to the labels stored in Signal.rule.
+    assert rule_kind("7 Point Trend (Decreasing)") == RuleKind.TREND
+    assert rule_kind("5 Point Trend (Increasing)") == RuleKind.TREND
+    assert rule_kind("6 Points Below Median") == RuleKind.SHIFT
+    assert rule_side("2 in 3 Below CL") == -1
+    assert rule_kind("") == RuleKind.NONE
