@@ -142,36 +142,20 @@ def _fill_spc_chart(
 ) -> None:
     measure = chart.measure
     scale = 1.0
+    common = {"improvement": measure.improvement, "rebase_at": rebase_at, "fix_after": fix_after}
     if chart.chart_type == "xmr":
-        result = spc.xmr(
-            [u[3] for u in usable],
-            improvement=measure.improvement,
-            rebase_at=rebase_at,
-            fix_after=fix_after,
-            target=target,
-            screen_outliers=screen,
-        )
-    elif chart.chart_type == "p":
-        result = spc.p_chart(
-            [u[1] for u in usable],
-            [u[2] for u in usable],
-            improvement=measure.improvement,
-            rebase_at=rebase_at,
-            fix_after=fix_after,
-            target=None if target is None else target / 100,
-        )
-        scale = 100.0  # shown as percentages
+        values = [u[3] for u in usable]
+        result = spc.xmr(values, target=target, screen_outliers=screen, **common)
     else:
-        multiplier = float(measure.multiplier or 1) if measure.kind != labels.COUNT else 1.0
-        result = spc.u_chart(
-            [u[1] for u in usable],
-            [u[2] for u in usable],
-            improvement=measure.improvement,
-            multiplier=multiplier,
-            rebase_at=rebase_at,
-            fix_after=fix_after,
-            target=target,
-        )
+        counts = ([u[1] for u in usable], [u[2] for u in usable])
+        if chart.chart_type == "p":
+            target = None if target is None else target / 100
+            result = spc.p_chart(*counts, target=target, **common)
+            scale = 100.0  # shown as percentages
+        else:
+            counted = measure.kind == labels.COUNT
+            multiplier = 1.0 if counted else float(measure.multiplier or 1)
+            result = spc.u_chart(*counts, multiplier=multiplier, target=target, **common)
 
     def scaled(v: float | None) -> float | None:
         return None if v is None else v * scale

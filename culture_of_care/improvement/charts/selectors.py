@@ -199,18 +199,21 @@ def _annotations(chart: Chart, scope: Scope) -> list[Annotation]:
                     f"Limits recalculated from {start}: {group.rebase_reason}",
                 )
             )
-    cycles = PDSACycle.objects.filter(organisation_id=scope.organisation_id).select_related(
-        "change_idea"
-    )
-    cycles = (
-        cycles.filter(ward_id=scope.ward_id) if scope.ward_id else cycles.filter(ward__isnull=True)
+    # Only cycles that have started (or been decided), at their real dates: a planned cycle is
+    # not a change to the process yet, and its planned start may lie in the future.
+    cycles = in_scope(PDSACycle.objects, scope).filter(
+        Q(started_on__isnull=False) | Q(decided_on__isnull=False)
     )
     first = chart.points[0].period if chart.points else None
     for number, cycle in enumerate(
-        sorted(cycles, key=lambda c: (c.started_on or c.planned_start or date.max, c.pk)), start=1
+        sorted(
+            cycles.select_related("change_idea"),
+            key=lambda c: (c.started_on or c.decided_on, c.pk),
+        ),
+        start=1,
     ):
-        started = cycle.started_on or cycle.planned_start
         title = f"{cycle.change_idea.title}, cycle {cycle.number}: {cycle.title}"
+        started = cycle.started_on
         if started and (first is None or started >= first.replace(day=1)):
             items.append(Annotation(started, "pdsa_start", f"C{number}", f"PDSA started: {title}"))
         if cycle.decided_on and cycle.decision:

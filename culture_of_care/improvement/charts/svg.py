@@ -48,6 +48,10 @@ LEFT = 64
 RIGHT = 20
 AXIS_HEIGHT = 40
 LEGEND_ROW = 22
+# Annotation markers above the plot: closer than MARKER_GAP they stack, MARKER_ROWS at most.
+MARKER_GAP = 24
+MARKER_ROW = 13
+MARKER_ROWS = 3
 
 VARIATION_COLOURS = {
     "common_cause": COMMON,
@@ -302,20 +306,21 @@ def chart_svg(
             f'stroke="{TRAJECTORY}" stroke-width="2" stroke-dasharray="8 3 2 3"/>'
         )
     # PDSA cycles and other annotations: a dotted line and a marker above the plot.
-    placed: list[tuple[float, int]] = []
-    for a in chart.annotations:
-        if a.kind == "rebase" or not (first <= a.period <= last):
-            continue
-        x = x_of(a.period)
-        # Markers close together go on the next row up, so none hides another.
-        row = next(r for r in range(10) if all(abs(x - px) >= 24 for px, pr in placed if pr == r))
-        placed.append((x, row))
-        y = PLOT_TOP - 6 - 13 * min(row, 2)
+    marked = [
+        (x_of(a.period), a.marker)
+        for a in chart.annotations
+        if a.kind != "rebase" and first <= a.period <= last
+    ]
+    for x, _marker_text in marked:
         parts.append(
-            f'<line x1="{x:.1f}" y1="{y + 2}" x2="{x:.1f}" y2="{base_y}" '
+            f'<line x1="{x:.1f}" y1="{PLOT_TOP - 4}" x2="{x:.1f}" y2="{base_y}" '
             f'stroke="{ANNOTATION}" stroke-dasharray="1 3"/>'
-            f'<text x="{x:.1f}" y="{y:.1f}" text-anchor="middle" fill="{ANNOTATION}" '
-            f'font-weight="700" font-size="11">{escape(a.marker)}</text>'
+        )
+    for x, row, text in place_markers(marked):
+        y = PLOT_TOP - 6 - MARKER_ROW * row
+        parts.append(
+            f'<text class="app-spc-annotation" x="{x:.1f}" y="{y:.1f}" text-anchor="middle" '
+            f'fill="{ANNOTATION}" font-weight="700" font-size="11">{escape(text)}</text>'
         )
     # The data line (broken where a period has no value), then the points on top.
     parts.append(
@@ -344,6 +349,30 @@ def chart_svg(
         )
     parts.append("</svg>")
     return mark_safe("".join(parts))  # noqa: S308 - numbers and escaped text only
+
+
+def place_markers(items: list[tuple[float, str]]) -> list[tuple[float, int, str]]:
+    """(x, row, text) for annotation markers at x, so that none overprints another.
+
+    Markers closer than ``MARKER_GAP`` to the one before form a cluster and stack one row each;
+    a cluster of more than ``MARKER_ROWS`` shows its first ones and "+N" for the rest (every
+    annotation is listed in words under the chart).
+    """
+    clusters: list[list[tuple[float, str]]] = []
+    for x, text in sorted(items, key=lambda item: item[0]):
+        if clusters and x - clusters[-1][-1][0] < MARKER_GAP:
+            clusters[-1].append((x, text))
+        else:
+            clusters.append([(x, text)])
+    placed = []
+    for cluster in clusters:
+        if len(cluster) <= MARKER_ROWS:
+            placed += [(x, row, text) for row, (x, text) in enumerate(cluster)]
+            continue
+        shown = MARKER_ROWS - 1
+        placed += [(x, row, text) for row, (x, text) in enumerate(cluster[:shown])]
+        placed.append((cluster[shown][0], shown, f"+{len(cluster) - shown}"))
+    return placed
 
 
 def _data_path(points: list[ChartPoint], x_of: Any, y_of: Any) -> str:

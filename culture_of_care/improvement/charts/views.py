@@ -61,6 +61,7 @@ class Place:
     can_edit: bool
     breadcrumbs: list[tuple[str, str]] = field(default_factory=list)
     caption: str = ""
+    data_url: str = ""  # where this place's data is entered (none for the programme)
 
     def url(self, name: str, measure: Measure | None = None) -> str:
         if self.kind == "programme":
@@ -94,6 +95,7 @@ def ward_place(request: HttpRequest, key: int) -> Place:
             (ward.name, reverse("wards:detail", args=[ward.pk])),
         ],
         caption=f"{ward.name}, {ward.organisation.name}",
+        data_url=reverse("improvement:ward_data", args=[ward.pk]),
     )
 
 
@@ -116,6 +118,7 @@ def organisation_place(request: HttpRequest, key: str) -> Place:
             (organisation.name, reverse("organisations:detail", args=[organisation.ods_code])),
         ],
         caption=f"{organisation.name}: all wards",
+        data_url=reverse("improvement:upload", args=[organisation.ods_code]),
     )
 
 
@@ -130,9 +133,29 @@ def measure_for(request: HttpRequest, place: Place, measure_id: int) -> Measure:
     return measure
 
 
-def _require_edit(request: HttpRequest, place: Place) -> None:
+def _editable(request: HttpRequest, kind: str, key: Any, measure_id: int) -> tuple[Place, Measure]:
+    """The place and measure of a chart the person may change (else 404, or 403)."""
+    place = place_for(request, kind, key)
+    measure = measure_for(request, place, measure_id)
     if not place.can_edit:
         raise PermissionDenied("You do not have permission to change this chart.")
+    return place, measure
+
+
+def _change_page(
+    request: HttpRequest, template: str, place: Place, measure: Measure, **context: Any
+) -> HttpResponse:
+    """A page that changes a chart: its form or question, with the way back to the chart."""
+    return render(
+        request,
+        template,
+        {"place": place, "measure": measure, "chart_url": place.url("chart", measure), **context},
+    )
+
+
+def _changed(request: HttpRequest, place: Place, measure: Measure, message: str) -> HttpResponse:
+    messages.success(request, message)
+    return redirect(place.url("chart", measure))
 
 
 # --- Summary tables ---------------------------------------------------------------------------
@@ -221,6 +244,7 @@ def render_chart(request: HttpRequest, place: Place, measure: Measure) -> HttpRe
             "standard_url": base_url,
             "run_url": base_url + "?view=run",
             "standard_name": labels.CHART_NAMES[chart_type_for(measure)],
+            "period_word": labels.units(measure.frequency, 1),
             "note_url": place.url("note", measure) if own else "",
             "rebase_url": place.url("rebase", measure) if own else "",
             "settings_url": place.url("settings", measure) if own else "",
@@ -239,9 +263,7 @@ def chart(request: HttpRequest, kind: str, key: Any, measure_id: int) -> HttpRes
 
 @login_required
 def rebase(request: HttpRequest, kind: str, key: Any, measure_id: int) -> HttpResponse:
-    place = place_for(request, kind, key)
-    measure = measure_for(request, place, measure_id)
-    _require_edit(request, place)
+    place, measure = _editable(request, kind, key, measure_id)
     chart_data = selectors.chart_for(place.scope, measure, with_annotations=False)
     existing = set(
         selectors.in_scope(
@@ -257,55 +279,34 @@ def rebase(request: HttpRequest, kind: str, key: Any, measure_id: int) -> HttpRe
             period_start=form.cleaned_data["period_start"],
             reason=form.cleaned_data["reason"],
         )
-        messages.success(
+        return _changed(
             request,
+            place,
+            measure,
             f"The limits are recalculated from {form.cleaned_data['period_start']:%B %Y}.",
         )
-        return redirect(place.url("chart", measure))
-    return render(
-        request,
-        "charts/rebase.html",
-        {
-            "place": place,
-            "measure": measure,
-            "form": form,
-            "chart": chart_data,
-            "chart_url": place.url("chart", measure),
-        },
-    )
+    return _change_page(request, "charts/rebase.html", place, measure, form=form, chart=chart_data)
 
 
 @login_required
 def rebase_remove(
     request: HttpRequest, kind: str, key: Any, measure_id: int, pk: int
 ) -> HttpResponse:
-    place = place_for(request, kind, key)
-    measure = measure_for(request, place, measure_id)
-    _require_edit(request, place)
+    place, measure = _editable(request, kind, key, measure_id)
     item = get_visible_or_404(
         selectors.in_scope(Rebase.objects, place.scope, measure), request.user, pk=pk
     )
     if request.method == "POST":
         services.chart_rebase_remove(actor=request.user, rebase=item)
-        messages.success(request, f"The rebase from {item.period_start:%B %Y} is removed.")
-        return redirect(place.url("chart", measure))
-    return render(
-        request,
-        "charts/rebase_remove.html",
-        {
-            "place": place,
-            "measure": measure,
-            "rebase": item,
-            "chart_url": place.url("chart", measure),
-        },
-    )
+        return _changed(
+            request, place, measure, f"The rebase from {item.period_start:%B %Y} is removed."
+        )
+    return _change_page(request, "charts/rebase_remove.html", place, measure, rebase=item)
 
 
 @login_required
 def chart_settings(request: HttpRequest, kind: str, key: Any, measure_id: int) -> HttpResponse:
-    place = place_for(request, kind, key)
-    measure = measure_for(request, place, measure_id)
-    _require_edit(request, place)
+    place, measure = _editable(request, kind, key, measure_id)
     current = selectors.in_scope(
         ChartSettings.objects.visible_to(request.user), place.scope, measure
     ).first()
@@ -324,25 +325,13 @@ def chart_settings(request: HttpRequest, kind: str, key: Any, measure_id: int) -
             screen_outliers=form.cleaned_data["screen_outliers"],
             trajectory=form.cleaned_data["trajectory"],
         )
-        messages.success(request, "The chart settings are saved.")
-        return redirect(place.url("chart", measure))
-    return render(
-        request,
-        "charts/settings.html",
-        {
-            "place": place,
-            "measure": measure,
-            "form": form,
-            "chart_url": place.url("chart", measure),
-        },
-    )
+        return _changed(request, place, measure, "The chart settings are saved.")
+    return _change_page(request, "charts/settings.html", place, measure, form=form)
 
 
 @login_required
 def note(request: HttpRequest, kind: str, key: Any, measure_id: int) -> HttpResponse:
-    place = place_for(request, kind, key)
-    measure = measure_for(request, place, measure_id)
-    _require_edit(request, place)
+    place, measure = _editable(request, kind, key, measure_id)
     chart_data = selectors.chart_for(place.scope, measure, with_annotations=False)
     initial = {"period_start": request.GET.get("period", "")}
     form = PointNoteForm(request.POST or None, chart=chart_data, initial=initial)
@@ -354,18 +343,8 @@ def note(request: HttpRequest, kind: str, key: Any, measure_id: int) -> HttpResp
             period_start=form.cleaned_data["period_start"],
             text=form.cleaned_data["text"],
         )
-        messages.success(request, "The note is added to the chart.")
-        return redirect(place.url("chart", measure))
-    return render(
-        request,
-        "charts/note.html",
-        {
-            "place": place,
-            "measure": measure,
-            "form": form,
-            "chart_url": place.url("chart", measure),
-        },
-    )
+        return _changed(request, place, measure, "The note is added to the chart.")
+    return _change_page(request, "charts/note.html", place, measure, form=form)
 
 
 # --- Signals ----------------------------------------------------------------------------------

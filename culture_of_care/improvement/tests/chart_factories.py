@@ -11,18 +11,21 @@ from decimal import Decimal
 import factory
 from factory.django import DjangoModelFactory
 
+from culture_of_care.improvement import spc
 from culture_of_care.improvement.models import DataPoint, Measure, PointNote, Signal
 from culture_of_care.improvement.tests.factories import (
     ChangeIdeaFactory,
     PDSACycleFactory,
     ProjectFactory,
 )
+from tests.factories import WardFactory
 
 __all__ = [
     "ChangeIdeaFactory",
     "MeasureFactory",
     "PDSACycleFactory",
     "ProjectFactory",
+    "SignalFactory",
     "add_series",
     "chart_scene",
     "month",
@@ -69,14 +72,21 @@ def add_series(measure, ward, numerators, denominators=None, start=date(2024, 1,
     )
 
 
-def signal_for(measure, ward, period, rule="7 Points Below CL", kind="improvement"):
-    return Signal.objects.create(
-        organisation=ward.organisation,
-        ward=ward,
-        measure=measure,
-        period_start=period,
-        special_cause=kind,
-        rule=rule,
+class SignalFactory(DjangoModelFactory):
+    class Meta:
+        model = Signal
+
+    ward = factory.SubFactory(WardFactory)
+    organisation = factory.SelfAttribute("ward.organisation")
+    measure = factory.SubFactory(MeasureFactory)
+    period_start = date(2024, 1, 1)
+    special_cause = "improvement"
+    rule = spc.Rule.SHIFT_BELOW
+
+
+def signal_for(measure, ward, period, rule=spc.Rule.SHIFT_BELOW, kind="improvement"):
+    return SignalFactory(
+        measure=measure, ward=ward, period_start=period, rule=rule, special_cause=kind
     )
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import date
 from decimal import Decimal
 
@@ -10,7 +11,7 @@ import pytest
 from culture_of_care.audit.models import AuditEntry
 from culture_of_care.improvement.charts import selectors, services
 from culture_of_care.improvement.charts.results import Scope
-from culture_of_care.improvement.charts.svg import chart_svg, variation_icon
+from culture_of_care.improvement.charts.svg import chart_svg, place_markers, variation_icon
 from culture_of_care.improvement.models import CauseKind, ChartSettings, PointNote, Rebase, Signal
 from culture_of_care.improvement.tests.chart_factories import (
     ChangeIdeaFactory,
@@ -328,3 +329,42 @@ def test_chart_without_data_says_so(ward):
     assert not chart.has_data
     assert chart.summary == "No data has been entered for this measure yet."
     assert "No data to chart yet" in str(chart_svg(chart))
+
+
+def test_only_started_cycles_are_marked_at_their_real_start(measure, ward):
+    add_series(measure, ward, BASE)
+    idea = ChangeIdeaFactory(project=ProjectFactory(ward=ward))
+    PDSACycleFactory(change_idea=idea, number=1, planned_start=month(20), title="Planned later")
+    PDSACycleFactory(
+        change_idea=idea,
+        number=2,
+        planned_start=month(2),
+        started_on=date(2024, 6, 17),
+        title="Begun late",
+    )
+    chart = selectors.chart_for(Scope.for_ward(ward), measure)
+    assert [(a.kind, a.period, a.marker) for a in chart.annotations] == [
+        ("pdsa_start", date(2024, 6, 17), "C1")
+    ]
+    assert "Planned later" not in " ".join(a.text for a in chart.annotations)
+
+
+def test_close_markers_do_not_overprint(measure, ward):
+    add_series(measure, ward, BASE)
+    idea = ChangeIdeaFactory(project=ProjectFactory(ward=ward))
+    for number in range(1, 6):  # five cycles started in the same fortnight
+        PDSACycleFactory(change_idea=idea, number=number, started_on=date(2024, 6, number * 2))
+    svg = str(chart_svg(selectors.chart_for(Scope.for_ward(ward), measure)))
+    texts = re.findall(r'class="app-spc-annotation" x="([\d.]+)" y="([\d.]+)"[^>]*>([^<]+)<', svg)
+    assert [t for _x, _y, t in texts] == ["C1", "C2", "+3"]
+    positions = [(float(x), float(y)) for x, y, _t in texts]
+    for i, (x, y) in enumerate(positions):
+        for x2, y2 in positions[i + 1 :]:
+            assert abs(x - x2) >= 24 or abs(y - y2) >= 12  # apart across, or on another row
+    # Every cycle is still listed in words under the chart.
+    assert len(selectors.chart_for(Scope.for_ward(ward), measure).annotations) == 5
+
+
+def test_place_markers_keeps_far_apart_markers_on_the_first_row():
+    placed = place_markers([(100, "C1"), (200, "C2"), (110, "D1"), (300, "C3")])
+    assert placed == [(100, 0, "C1"), (110, 1, "D1"), (200, 0, "C2"), (300, 0, "C3")]

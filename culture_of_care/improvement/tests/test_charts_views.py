@@ -374,3 +374,25 @@ def test_signal_list_query_count(
         response = client.get(reverse("charts:organisation_signals", args=[org.ods_code]))
     assert response.status_code == 200
     assert "signals to review" in response.text
+
+
+# --- Markers and the empty chart (issue 15, item 9) ------------------------------------------
+
+
+def test_an_empty_chart_offers_to_enter_the_first_month(client_for, ward_member, ward):
+    empty = MeasureFactory(name="Time outdoors")
+    text = client_for(ward_member).get(reverse("charts:ward_chart", args=[ward.pk, empty.pk])).text
+    assert "Enter your first month" in text
+    assert reverse("improvement:ward_data", args=[ward.pk]) in text
+    assert 'class="app-chart"' not in text  # no empty box
+    assert "Add a note to a point" not in text and "Recalculate the limits" not in text
+    weekly = MeasureFactory(name="Community meetings", frequency="weekly")
+    text = client_for(ward_member).get(reverse("charts:ward_chart", args=[ward.pk, weekly.pk])).text
+    assert "Enter your first week" in text
+
+
+def test_an_empty_chart_offers_no_data_entry_to_a_reader(client_for, executive, ward):
+    empty = MeasureFactory(name="Time outdoors")
+    text = client_for(executive).get(reverse("charts:ward_chart", args=[ward.pk, empty.pk])).text
+    assert "Enter your first month" not in text
+    assert "The chart appears once the first month is entered." in text
