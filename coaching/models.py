@@ -20,7 +20,14 @@ from django.db.models import BooleanField, Case, Q, Value, When
 from django.db.models.query import ModelIterable
 from django.utils import timezone
 
-from culture_of_care.access import TenantModel, TenantQuerySet, edit_reach, is_programme_admin
+from culture_of_care.access import (
+    Domain,
+    DomainBy,
+    TenantModel,
+    TenantQuerySet,
+    edit_reach,
+    is_programme_admin,
+)
 from culture_of_care.guards import SafeCharField, SafeTextField
 
 
@@ -188,7 +195,7 @@ def confidential_organisation_ids(user: Any) -> frozenset[int] | None:
         result = None
     else:
         # The executive-coaching domain: leadership coaches of the organisation.
-        orgs = set(edit_reach(user, "executive_coaching").organisation_ids)
+        orgs = set(edit_reach(user, Domain.EXECUTIVE_COACHING).organisation_ids)
         orgs.update(
             CoachPair.objects.current()
             .filter(Q(lived_experience_coach=user) | Q(board_coach=user))
@@ -304,7 +311,12 @@ class CoachingSession(TenantModel):
     objects = CoachingSessionQuerySet.as_manager()
 
     tenant_ward_field = "ward_id"
-    access_domain = "coaching"
+    # Executive and reverse-mentoring sessions are changed only by leadership coaches.
+    access_domain = DomainBy(
+        "kind",
+        dict.fromkeys(CONFIDENTIAL_KINDS, Domain.EXECUTIVE_COACHING),
+        default=Domain.COACHING,
+    )
 
     class Meta:
         ordering = ["-date", "-id"]
@@ -325,10 +337,6 @@ class CoachingSession(TenantModel):
     @property
     def is_draft(self) -> bool:
         return self.status == SessionStatus.DRAFT
-
-    @property
-    def edit_domain(self) -> str:
-        return "executive_coaching" if self.is_confidential else "coaching"
 
     @property
     def where(self) -> str:
@@ -423,7 +431,12 @@ class Action(TenantModel):
     objects = ActionQuerySet.as_manager()
 
     tenant_ward_field = "ward_id"
-    access_domain = "coaching"
+    # Actions agreed in a confidential session belong to the executives and their coach.
+    access_domain = DomainBy(
+        "session__kind",
+        dict.fromkeys(CONFIDENTIAL_KINDS, Domain.EXECUTIVE_ACTIONS),
+        default=Domain.COACHING,
+    )
 
     class Meta:
         ordering = ["due_on", "id"]
@@ -441,12 +454,6 @@ class Action(TenantModel):
     @property
     def overdue(self) -> bool:
         return self.status == ActionStatus.OPEN and self.due_on < timezone.localdate()
-
-    @property
-    def edit_domain(self) -> str:
-        if self.session_id and self.session.is_confidential:
-            return "executive_actions"
-        return "coaching"
 
 
 class CoachingRhythm(models.Model):

@@ -15,7 +15,7 @@ from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import Q
 
-from culture_of_care.access import TenantModel, read_reach
+from culture_of_care.access import Domain, DomainBy, TenantModel, read_reach
 from culture_of_care.guards import SafeCharField, SafeTextField
 from culture_of_care.reference import rows
 
@@ -135,7 +135,8 @@ class Project(TenantModel):
     updated_at = models.DateTimeField(auto_now=True)
 
     tenant_ward_field = "ward_id"
-    access_domain = "qi"
+    # Risk projects are changed by those who may change risk records (NCISH advisers).
+    access_domain = DomainBy("kind", {ProjectKind.RISK: Domain.RISK}, default=Domain.QI)
 
     class Meta:
         ordering = ["organisation__name", "title"]
@@ -154,11 +155,6 @@ class Project(TenantModel):
 
     def __str__(self) -> str:
         return self.title
-
-    @property
-    def edit_domain(self) -> str:
-        """Risk projects are changed by those who may change risk records (NCISH advisers)."""
-        return "risk" if self.kind == ProjectKind.RISK else "qi"
 
     @property
     def aim_is_set(self) -> bool:
@@ -206,17 +202,13 @@ class ChangeIdea(TenantModel):
     created_at = models.DateTimeField(auto_now_add=True)
 
     tenant_ward_field = "ward_id"
-    access_domain = "qi"
+    access_domain = DomainBy("project__kind", {ProjectKind.RISK: Domain.RISK}, default=Domain.QI)
 
     class Meta:
         ordering = ["project", "title"]
 
     def __str__(self) -> str:
         return self.title
-
-    @property
-    def edit_domain(self) -> str:
-        return self.project.edit_domain
 
 
 class Purpose(models.TextChoices):
@@ -313,7 +305,9 @@ class PDSACycle(TenantModel):
     updated_at = models.DateTimeField(auto_now=True)
 
     tenant_ward_field = "ward_id"
-    access_domain = "qi"
+    access_domain = DomainBy(
+        "change_idea__project__kind", {ProjectKind.RISK: Domain.RISK}, default=Domain.QI
+    )
 
     class Meta:
         ordering = ["change_idea", "number"]
@@ -321,10 +315,6 @@ class PDSACycle(TenantModel):
 
     def __str__(self) -> str:
         return f"Cycle {self.number}: {self.title}"
-
-    @property
-    def edit_domain(self) -> str:
-        return self.change_idea.project.edit_domain
 
 
 SCORE_CHOICES = [
