@@ -25,8 +25,10 @@ from culture_of_care.access import (
     DomainBy,
     TenantModel,
     TenantQuerySet,
+    WardOwnedModel,
     edit_reach,
     is_programme_admin,
+    tenant_keys,
 )
 from culture_of_care.guards import SafeCharField, SafeTextField
 
@@ -257,19 +259,10 @@ class CoachingSessionQuerySet(TenantQuerySet):
         return self.filter(content_visible_q(user) & Q(shared_summary__icontains=text))
 
 
-class CoachingSession(TenantModel):
+class CoachingSession(WardOwnedModel):
     """One coaching session (a draft until it is logged)."""
 
-    organisation = models.ForeignKey(
-        "organisations.Organisation", on_delete=models.CASCADE, related_name="coaching_sessions"
-    )
-    ward = models.ForeignKey(
-        "wards.Ward",
-        null=True,
-        blank=True,
-        on_delete=models.CASCADE,
-        related_name="coaching_sessions",
-    )
+    organisation, ward = tenant_keys("coaching_sessions")
     kind = models.CharField(max_length=30, choices=SessionKind.choices)
     coaches = models.ManyToManyField(
         settings.AUTH_USER_MODEL, blank=True, related_name="coaching_sessions"
@@ -310,7 +303,6 @@ class CoachingSession(TenantModel):
 
     objects = CoachingSessionQuerySet.as_manager()
 
-    tenant_ward_field = "ward_id"
     # Executive and reverse-mentoring sessions are changed only by leadership coaches.
     access_domain = DomainBy(
         "kind",
@@ -391,19 +383,10 @@ class ActionQuerySet(TenantQuerySet):
         ).order_by("-is_overdue", "status", "due_on", "id")
 
 
-class Action(TenantModel):
+class Action(WardOwnedModel):
     """Something agreed in coaching: an owner (a person or a named role) and a due date."""
 
-    organisation = models.ForeignKey(
-        "organisations.Organisation", on_delete=models.CASCADE, related_name="coaching_actions"
-    )
-    ward = models.ForeignKey(
-        "wards.Ward",
-        null=True,
-        blank=True,
-        on_delete=models.CASCADE,
-        related_name="coaching_actions",
-    )
+    organisation, ward = tenant_keys("coaching_actions")
     session = models.ForeignKey(
         CoachingSession, null=True, blank=True, on_delete=models.CASCADE, related_name="actions"
     )
@@ -430,7 +413,6 @@ class Action(TenantModel):
 
     objects = ActionQuerySet.as_manager()
 
-    tenant_ward_field = "ward_id"
     # Actions agreed in a confidential session belong to the executives and their coach.
     access_domain = DomainBy(
         "session__kind",

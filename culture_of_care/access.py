@@ -346,6 +346,33 @@ class TenantModel(models.Model):
         abstract = True
 
 
+def tenant_keys(related_name: str) -> tuple[models.ForeignKey, models.ForeignKey]:
+    """A ward-owned model's two keys: its organisation and (optionally) its ward, both reached
+    back through ``related_name`` (``ward.pdsa_cycles``)."""
+    return (
+        models.ForeignKey(
+            "organisations.Organisation", on_delete=models.CASCADE, related_name=related_name
+        ),
+        models.ForeignKey(
+            "wards.Ward", null=True, blank=True, on_delete=models.CASCADE, related_name=related_name
+        ),
+    )
+
+
+class WardOwnedModel(TenantModel):
+    """Abstract base for rows owned by an organisation and, optionally, one of its wards.
+
+    A model names its reverse accessors with ``organisation, ward = tenant_keys("...")``.
+    """
+
+    organisation, ward = tenant_keys("+")
+
+    tenant_ward_field = "ward_id"
+
+    class Meta:
+        abstract = True
+
+
 def get_visible_or_404(queryset: Any, user: Any, **lookup: Any) -> Any:
     """The object if the user may see it; otherwise a 404 that says nothing of its existence."""
     source = queryset.objects if isinstance(queryset, type) else queryset
