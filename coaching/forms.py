@@ -18,7 +18,7 @@ from coaching.models import (
     SessionKind,
     SessionStatus,
 )
-from culture_of_care.access import can_edit, has_role, is_programme_admin
+from culture_of_care.access import Domain, can_edit, has_role, is_programme_admin
 from culture_of_care.accounts.models import User
 from culture_of_care.accounts.roles import Role
 from culture_of_care.guards import validate_no_nhs_number
@@ -163,7 +163,7 @@ class SessionForm(forms.ModelForm):
                 "other_coaches", [c.pk for c in self.instance.coaches.all() if c.pk != user.pk]
             )
         wards = (
-            Ward.objects.editable_by(user, "coaching")
+            Ward.objects.where_may_change(user, Domain.COACHING)
             .select_related("organisation")
             .order_by("organisation__name", "name")
         )
@@ -171,13 +171,13 @@ class SessionForm(forms.ModelForm):
         self.fields["ward"].label_from_instance = lambda w: f"{w.name}, {w.organisation.name}"
         kinds = {k for k, _ in self.fields["kind"].choices}
         admin = is_programme_admin(user)
-        organisations = Organisation.objects.editable_by(
-            user, "coaching"
-        ) | Organisation.objects.editable_by(user, "executive_coaching")
+        organisations = Organisation.objects.where_may_change(
+            user, Domain.COACHING
+        ) | Organisation.objects.where_may_change(user, Domain.EXECUTIVE_COACHING)
         org_ids: set[int] = set() if admin else set(organisations.values_list("id", flat=True))
         self.fields["organisation"].queryset = organisations.order_by("name")
         self.fields["executives"].queryset = (
-            Executive.objects.editable_by(user, "executive_coaching")
+            Executive.objects.editable_by(user)
             .filter(ended_on__isnull=True)
             .select_related("organisation")
             .order_by("organisation__name", "name")
@@ -342,7 +342,7 @@ class SessionForm(forms.ModelForm):
             self.add_error("next_session_on", "The next session must be after this one.")
         if kind and organisation is not None:
             probe = CoachingSession(kind=kind, organisation=organisation, ward=data["ward"])
-            if not can_edit(probe, self.user, probe.edit_domain):
+            if not can_edit(probe, self.user):
                 self.add_error(
                     None, f"You cannot log {dict(SessionKind.choices)[kind].lower()} there."
                 )

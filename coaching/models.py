@@ -20,7 +20,16 @@ from django.db.models import BooleanField, Case, Q, Value, When
 from django.db.models.query import ModelIterable
 from django.utils import timezone
 
-from culture_of_care.access import TenantModel, TenantQuerySet, edit_reach, is_programme_admin
+from culture_of_care.access import (
+    Domain,
+    DomainBy,
+    TenantModel,
+    TenantQuerySet,
+    WardOwnedModel,
+    edit_reach,
+    is_programme_admin,
+    tenant_keys,
+)
 from culture_of_care.guards import SafeCharField, SafeTextField
 
 
@@ -188,7 +197,7 @@ def confidential_organisation_ids(user: Any) -> frozenset[int] | None:
         result = None
     else:
         # The executive-coaching domain: leadership coaches of the organisation.
-        orgs = set(edit_reach(user, "executive_coaching").organisation_ids)
+        orgs = set(edit_reach(user, Domain.EXECUTIVE_COACHING).organisation_ids)
         orgs.update(
             CoachPair.objects.current()
             .filter(Q(lived_experience_coach=user) | Q(board_coach=user))
@@ -250,19 +259,10 @@ class CoachingSessionQuerySet(TenantQuerySet):
         return self.filter(content_visible_q(user) & Q(shared_summary__icontains=text))
 
 
-class CoachingSession(TenantModel):
+class CoachingSession(WardOwnedModel):
     """One coaching session (a draft until it is logged)."""
 
-    organisation = models.ForeignKey(
-        "organisations.Organisation", on_delete=models.CASCADE, related_name="coaching_sessions"
-    )
-    ward = models.ForeignKey(
-        "wards.Ward",
-        null=True,
-        blank=True,
-        on_delete=models.CASCADE,
-        related_name="coaching_sessions",
-    )
+    organisation, ward = tenant_keys("coaching_sessions")
     kind = models.CharField(max_length=30, choices=SessionKind.choices)
     coaches = models.ManyToManyField(
         settings.AUTH_USER_MODEL, blank=True, related_name="coaching_sessions"
@@ -303,8 +303,12 @@ class CoachingSession(TenantModel):
 
     objects = CoachingSessionQuerySet.as_manager()
 
-    tenant_ward_field = "ward_id"
-    access_domain = "coaching"
+    # Executive and reverse-mentoring sessions are changed only by leadership coaches.
+    access_domain = DomainBy(
+        "kind",
+        dict.fromkeys(CONFIDENTIAL_KINDS, Domain.EXECUTIVE_COACHING),
+        default=Domain.COACHING,
+    )
 
     class Meta:
         ordering = ["-date", "-id"]
@@ -325,10 +329,6 @@ class CoachingSession(TenantModel):
     @property
     def is_draft(self) -> bool:
         return self.status == SessionStatus.DRAFT
-
-    @property
-    def edit_domain(self) -> str:
-        return "executive_coaching" if self.is_confidential else "coaching"
 
     @property
     def where(self) -> str:
@@ -383,19 +383,10 @@ class ActionQuerySet(TenantQuerySet):
         ).order_by("-is_overdue", "status", "due_on", "id")
 
 
-class Action(TenantModel):
+class Action(WardOwnedModel):
     """Something agreed in coaching: an owner (a person or a named role) and a due date."""
 
-    organisation = models.ForeignKey(
-        "organisations.Organisation", on_delete=models.CASCADE, related_name="coaching_actions"
-    )
-    ward = models.ForeignKey(
-        "wards.Ward",
-        null=True,
-        blank=True,
-        on_delete=models.CASCADE,
-        related_name="coaching_actions",
-    )
+    organisation, ward = tenant_keys("coaching_actions")
     session = models.ForeignKey(
         CoachingSession, null=True, blank=True, on_delete=models.CASCADE, related_name="actions"
     )
@@ -422,8 +413,12 @@ class Action(TenantModel):
 
     objects = ActionQuerySet.as_manager()
 
-    tenant_ward_field = "ward_id"
-    access_domain = "coaching"
+    # Actions agreed in a confidential session belong to the executives and their coach.
+    access_domain = DomainBy(
+        "session__kind",
+        dict.fromkeys(CONFIDENTIAL_KINDS, Domain.EXECUTIVE_ACTIONS),
+        default=Domain.COACHING,
+    )
 
     class Meta:
         ordering = ["due_on", "id"]
@@ -441,12 +436,6 @@ class Action(TenantModel):
     @property
     def overdue(self) -> bool:
         return self.status == ActionStatus.OPEN and self.due_on < timezone.localdate()
-
-    @property
-    def edit_domain(self) -> str:
-        if self.session_id and self.session.is_confidential:
-            return "executive_actions"
-        return "coaching"
 
 
 class CoachingRhythm(models.Model):

@@ -20,8 +20,10 @@ def _plural(n: int, one: str, many: str) -> str:
 def actions_due(user: Any) -> list[str]:
     """Open actions the person owns that are due today or overdue."""
     today = timezone.localdate()
-    mine = Action.objects.filter(owner=user, status=ActionStatus.OPEN).exclude(
-        session__status=SessionStatus.DRAFT
+    mine = (
+        Action.objects.visible_to(user)
+        .filter(owner=user, status=ActionStatus.OPEN)
+        .exclude(session__status=SessionStatus.DRAFT)
     )
     overdue = mine.filter(due_on__lt=today).count()
     due_today = mine.filter(due_on=today).count()
@@ -41,9 +43,9 @@ def sessions_tomorrow(user: Any) -> list[str]:
     places = sorted(
         {
             s.where
-            for s in CoachingSession.objects.filter(
-                coaches=user, status=SessionStatus.LOGGED, next_session_on=tomorrow
-            ).select_related("ward", "organisation")
+            for s in CoachingSession.objects.visible_to(user)
+            .filter(coaches=user, status=SessionStatus.LOGGED, next_session_on=tomorrow)
+            .select_related("ward", "organisation")
         }
     )
     return [f"Coaching session tomorrow: {place}." for place in places]
@@ -54,7 +56,8 @@ def wards_without_contact(user: Any) -> list[str]:
     today = timezone.localdate()
     cutoff = today - NO_CONTACT_AFTER
     wards = (
-        Ward.objects.filter(qi_coach=user)
+        Ward.objects.visible_to(user)
+        .filter(qi_coach=user)
         .exclude(status=WardStatus.WITHDRAWN)
         .filter(Q(coaching_start__isnull=True) | Q(coaching_start__lte=today))
         .annotate(

@@ -33,17 +33,17 @@ from coaching.models import (
     SessionStatus,
     confidential_organisation_ids,
 )
+from culture_of_care import suppression
 from culture_of_care.access import has_role, is_programme_admin
 from culture_of_care.accounts.models import RoleAssignment
 from culture_of_care.accounts.roles import Role
 from culture_of_care.improvement.models import ProgressScore, ScoredBy, Signal
+from culture_of_care.periods import last_months
 from organisations.models import Organisation
 from wards.models import Ward, WardStatus
 
 NO_CONTACT_AFTER = timedelta(weeks=6)
 EXECUTIVE_COVERAGE_PERIOD = timedelta(days=91)
-# DOMAIN.md: no figure about executives with fewer than 5 people behind it.
-SMALL_NUMBER = 5
 LEADERSHIP_KINDS = (
     SessionKind.ORGANISATION,
     SessionKind.EXECUTIVE,
@@ -201,19 +201,6 @@ def caseload_for(user: Any) -> Caseload:
 # --- Coverage ------------------------------------------------------------------------------
 
 
-def month_starts(count: int, today: date | None = None) -> list[date]:
-    """The first days of the last ``count`` months, oldest first (this month last)."""
-    today = today or timezone.localdate()
-    months = []
-    year, month = today.year, today.month
-    for _ in range(count):
-        months.append(date(year, month, 1))
-        month -= 1
-        if month == 0:
-            year, month = year - 1, 12
-    return list(reversed(months))
-
-
 def _as_date(value: Any) -> date:
     return value.date() if hasattr(value, "date") and callable(value.date) else value
 
@@ -230,23 +217,21 @@ class Coverage:
     kind_rows: list[dict[str, Any]]
     lived_experience_rows: list[dict[str, Any]]
 
+    rules: suppression.Rules = field(default_factory=suppression.Rules.from_settings)
+
     @property
     def executive_figure_shown(self) -> bool:
-        """Only with at least 5 people behind every number shown (DOMAIN.md small numbers)."""
-        return (
-            self.executives_total >= SMALL_NUMBER
-            and self.executives_covered >= SMALL_NUMBER
-            and (
-                self.executives_total - self.executives_covered >= SMALL_NUMBER
-                or self.executives_total == self.executives_covered
-            )
+        """Only with enough people behind every number shown (DOMAIN.md small numbers): the
+        executives, those covered and those not."""
+        return suppression.people_figures_shown(
+            self.executives_total, self.executives_covered, rules=self.rules
         )
 
 
 def coverage_for(user: Any, months: int = 6) -> Coverage:
     """Counts for programme leads: coaching against the rhythm, gaps, executives, kinds."""
     today = timezone.localdate()
-    month_list = month_starts(months, today)
+    month_list = last_months(months, today)
     start = month_list[0]
     rhythm = CoachingRhythm.current().ward_sessions_per_month
     sessions = CoachingSession.objects.visible_to(user).filter(status=SessionStatus.LOGGED)

@@ -45,6 +45,7 @@ from culture_of_care.access import (
     is_programme_admin,
     read_reach,
     require_any_role,
+    require_programme_admin,
 )
 from culture_of_care.accounts.models import User
 from culture_of_care.accounts.roles import Role
@@ -84,12 +85,13 @@ def caseload(request: HttpRequest) -> HttpResponse:
 @login_required
 def coverage(request: HttpRequest) -> HttpResponse:
     require_any_role(request.user, (Role.PROGRAMME_ADMIN, Role.PROGRAMME_LEAD))
+    coverage = selectors.coverage_for(request.user)
     return render(
         request,
         "coaching/coverage.html",
         {
-            "coverage": selectors.coverage_for(request.user),
-            "small_number": selectors.SMALL_NUMBER,
+            "coverage": coverage,
+            "small_number": coverage.rules.people_floor,
             "can_edit_rhythm": is_programme_admin(request.user),
         },
     )
@@ -222,9 +224,7 @@ def session_detail(request: HttpRequest, pk: int) -> HttpResponse:
         return redirect("coaching:session_edit", pk=session.pk)
     actions = list(selectors.actions_for_list(request.user).filter(session=session))
     for action in actions:
-        action.can_change = action.owner_id == request.user.pk or can_edit(
-            action, request.user, action.edit_domain
-        )
+        action.can_change = action.owner_id == request.user.pk or can_edit(action, request.user)
     return render(
         request,
         "coaching/session_detail.html",
@@ -232,8 +232,7 @@ def session_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "session": session,
             "actions": actions,
             "today": timezone.localdate(),
-            "can_edit": session.content_visible
-            and can_edit(session, request.user, session.edit_domain),
+            "can_edit": session.content_visible and can_edit(session, request.user),
         },
     )
 
@@ -427,7 +426,7 @@ def session_edit(request: HttpRequest, pk: int) -> HttpResponse:
         if session.created_by_id != request.user.pk:
             raise Http404("Not found")
     else:
-        ensure_editable(session, request.user, session.edit_domain)
+        ensure_editable(session, request.user)
     return _session_page(request, session)
 
 
@@ -500,7 +499,7 @@ def action_list(request: HttpRequest) -> HttpResponse:
         actions = actions.filter(status=ActionStatus.OPEN)
     page = Paginator(actions, 50).get_page(request.GET.get("page"))
     for action in page:
-        action.can_change = action.owner_id == user.pk or can_edit(action, user, action.edit_domain)
+        action.can_change = action.owner_id == user.pk or can_edit(action, user)
     query = QueryDict(mutable=True)
     query.update(scope)
     return render(
@@ -528,7 +527,7 @@ def action_status(request: HttpRequest, pk: int) -> HttpResponse:
         pk=pk,
     )
     if action.owner_id != request.user.pk:
-        ensure_editable(action, request.user, action.edit_domain)
+        ensure_editable(action, request.user)
     form = ActionStatusForm(request.POST)
     if not form.is_valid():
         messages.error(request, "Choose done, dropped or open.")
@@ -596,8 +595,7 @@ def calendar_feed(request: HttpRequest, token: str) -> HttpResponse:
 
 @login_required
 def rhythm(request: HttpRequest) -> HttpResponse:
-    if not is_programme_admin(request.user):
-        raise PermissionDenied("Only programme admins change the planned rhythm.")
+    require_programme_admin(request.user, "Only programme admins change the planned rhythm.")
     form = RhythmForm(request.POST or None, instance=CoachingRhythm.current())
     if request.method == "POST" and form.is_valid():
         services.rhythm_update(
@@ -617,7 +615,7 @@ def executive_list(request: HttpRequest) -> HttpResponse:
     from django.db.models import Max, Q
 
     executives = (
-        Executive.objects.editable_by(request.user, "executive_coaching")
+        Executive.objects.editable_by(request.user)
         .select_related("organisation", "coach_pair__lived_experience_coach")
         .select_related("coach_pair__board_coach")
         .annotate(

@@ -6,19 +6,29 @@ views start every tenant query there. It fails closed: no role, no rows. An obje
 is a 404 (``get_visible_or_404``); a reachable object the role may not change is a 403
 (``get_editable_or_403``).
 
-Edit rights depend on the kind of record (its ``access_domain``):
+Edit rights depend on the kind of record: its ``access_domain``, read from the record itself
+(``project.access_domain`` is ``"risk"`` for a risk project). A model names one domain, or a
+``DomainBy`` rule when the domain follows one of its fields; ``ensure_editable``, ``can_edit`` and
+``editable_by`` all read it, so callers never name a domain for a record. To ask about a place
+instead ("may this person change QI work in this ward?") use ``may_change_in`` and
+``QuerySet.where_may_change`` with a ``Domain``.
+
+The domains:
 
 * ``qi``: ward QI work (projects, change ideas, PDSA cycles, measures, data);
 * ``organisation``: an organisation's own details, its wards and its people;
 * ``executive_coaching``: executive coaching records, confidential notes included;
 * ``coaching``: coaching sessions and actions;
-* ``risk``: risk-practice records.
+* ``risk``: risk-practice records (and an organisation's risk project);
+* ``executive_actions``: actions agreed in confidential (executive) sessions;
+* ``coaching_setup``: who coaches whom (programme admins only).
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
+from enum import StrEnum
 from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import PermissionDenied
@@ -30,29 +40,76 @@ from culture_of_care.accounts.roles import PROGRAMME_WIDE, Role
 
 if TYPE_CHECKING:
     from culture_of_care.accounts.models import User
+    from organisations.models import Organisation
 
 ORG_SCOPE = "organisation"
 WARD_SCOPE = "ward"
 
+
+class Domain(StrEnum):
+    """The kinds of record, each with its own rule for who may change it."""
+
+    QI = "qi"
+    ORGANISATION = "organisation"
+    EXECUTIVE_COACHING = "executive_coaching"
+    COACHING = "coaching"
+    RISK = "risk"
+    EXECUTIVE_ACTIONS = "executive_actions"
+    COACHING_SETUP = "coaching_setup"
+
+
 # For each kind of record: which roles may change it, and over what scope.
 EDIT_RULES: dict[str, dict[str, str]] = {
-    "qi": {
+    Domain.QI: {
         Role.ORGANISATION_LEAD: ORG_SCOPE,
         Role.QI_COACH: WARD_SCOPE,
         Role.WARD_MEMBER: WARD_SCOPE,
     },
-    "organisation": {Role.ORGANISATION_LEAD: ORG_SCOPE},
-    "executive_coaching": {Role.LEADERSHIP_COACH: ORG_SCOPE},
-    "coaching": {
+    Domain.ORGANISATION: {Role.ORGANISATION_LEAD: ORG_SCOPE},
+    Domain.EXECUTIVE_COACHING: {Role.LEADERSHIP_COACH: ORG_SCOPE},
+    Domain.COACHING: {
         Role.QI_COACH: WARD_SCOPE,
         Role.LEADERSHIP_COACH: ORG_SCOPE,
         Role.RISK_LEAD: ORG_SCOPE,
     },
-    "risk": {Role.RISK_LEAD: ORG_SCOPE, Role.ORGANISATION_LEAD: ORG_SCOPE},
-    "executive_actions": {Role.EXECUTIVE: ORG_SCOPE, Role.LEADERSHIP_COACH: ORG_SCOPE},
+    Domain.RISK: {Role.RISK_LEAD: ORG_SCOPE, Role.ORGANISATION_LEAD: ORG_SCOPE},
+    Domain.EXECUTIVE_ACTIONS: {Role.EXECUTIVE: ORG_SCOPE, Role.LEADERSHIP_COACH: ORG_SCOPE},
     # Who coaches whom (ward coach assignments, coach pairs): programme admins only.
-    "coaching_setup": {},
+    Domain.COACHING_SETUP: {},
 }
+
+
+@dataclass(frozen=True)
+class DomainBy:
+    """A record whose access domain follows one of its fields.
+
+    Declared as a model's ``access_domain``: read on the class it is this rule (which
+    ``editable_by`` turns into one condition per domain); read on an instance it is that record's
+    domain, so ``ensure_editable``/``can_edit`` and the queryset can never disagree.
+    """
+
+    path: str
+    domains: Mapping[str, str]
+    default: str
+
+    def __get__(self, obj: Any, owner: Any = None) -> Any:
+        if obj is None:
+            return self
+        return self.domains.get(_path_value(obj, self.path), self.default)
+
+    @property
+    def all_domains(self) -> list[str]:
+        return sorted({self.default, *self.domains.values()})
+
+    def rows_of(self, domain: str) -> Q:
+        """The rows whose domain is ``domain``."""
+        values = [value for value, d in self.domains.items() if d == domain]
+        condition = Q(**{f"{self.path}__in": values}) if values else Q(pk__in=[])
+        if domain == self.default:
+            condition |= Q(**{f"{self.path}__isnull": True}) | ~Q(
+                **{f"{self.path}__in": list(self.domains)}
+            )
+        return condition
 
 
 @dataclass(frozen=True)
@@ -101,13 +158,11 @@ def _grants(user: User) -> list[_Grant]:
         .current()
         .values_list("role", "organisation_id", "ward_id", "ward__organisation_id")
     ]
-    # A ward's named QI coach reaches it, as an assignment would.
-    from django.apps import apps
+    # A ward's named QI coach reaches it, as an assignment would. (Imported here: the ward
+    # model is built on this module.)
+    from wards.models import Ward
 
-    ward_model = apps.get_model("wards", "Ward")
-    for ward_id, org_id in ward_model.objects.filter(qi_coach=user).values_list(
-        "id", "organisation_id"
-    ):
+    for ward_id, org_id in Ward.objects.filter(qi_coach=user).values_list("id", "organisation_id"):
         grants.append(_Grant(Role.QI_COACH, None, ward_id, org_id))
     user._access_grants = grants
     return grants
@@ -184,6 +239,38 @@ def has_role(user: Any, *roles: str) -> bool:
     return _active(user) and any(g.role in roles for g in _grants(user))
 
 
+def has_some_role(user: Any) -> bool:
+    """Whether this person holds any role in the programme (reaches anything at all)."""
+    return not read_reach(user).is_empty
+
+
+def reaches_whole_organisation(user: Any, organisation: Organisation) -> bool:
+    """Whether this person sees all of ``organisation`` (not just one of its wards)."""
+    reach = read_reach(user)
+    return reach.everything or organisation.pk in reach.organisation_ids
+
+
+# --- The same questions, each with its one failure mode --------------------------------------
+
+
+def require_programme_admin(user: Any, message: str = "Only programme admins can do this.") -> None:
+    """403 for anyone but a programme admin."""
+    if not is_programme_admin(user):
+        raise PermissionDenied(message)
+
+
+def require_some_role(user: Any) -> None:
+    """403 for a signed-in person with no role in the programme yet."""
+    if not has_some_role(user):
+        raise PermissionDenied("Your account does not have a role in the programme yet.")
+
+
+def require_whole_organisation(user: Any, organisation: Organisation | None) -> None:
+    """404 (as for anything out of reach) unless this person sees all of ``organisation``."""
+    if organisation is None or not reaches_whole_organisation(user, organisation):
+        raise Http404("Not found")
+
+
 def forget(user: Any) -> None:
     """Drop the cached reach (after roles change within one request)."""
     for name in ("_access_grants", "_read_reach", "_role_set"):
@@ -198,23 +285,49 @@ class TenantQuerySet(models.QuerySet):
     rows belong to a ward, to its ward id (``tenant_ward_field``).
     """
 
-    def _scope(self, reach: Reach) -> TenantQuerySet:
+    def _condition(self, reach: Reach) -> Q | None:
+        """The rows inside ``reach`` (``Q()`` for all of them), or None for no rows."""
         if reach.everything:
-            return self.all()
+            return Q()
         if reach.is_empty:
-            return self.none()
+            return None
         org_field = self.model.tenant_organisation_field
         ward_field = getattr(self.model, "tenant_ward_field", None)
         condition = Q(**{f"{org_field}__in": reach.organisation_ids})
         if ward_field and reach.ward_ids:
             condition |= Q(**{f"{ward_field}__in": reach.ward_ids})
-        return self.filter(condition)
+        return condition
+
+    def _scope(self, reach: Reach) -> TenantQuerySet:
+        condition = self._condition(reach)
+        return self.none() if condition is None else self.filter(condition)
 
     def visible_to(self, user: Any) -> TenantQuerySet:
         return self._scope(read_reach(user))
 
     def editable_by(self, user: Any, domain: str | None = None) -> TenantQuerySet:
-        return self._scope(edit_reach(user, domain or self.model.access_domain))
+        """The rows this person may change, each judged by its own access domain.
+
+        ``domain`` is kept only for callers not yet moved to ``where_may_change`` (which is what
+        it means: rows in places where records of ``domain`` may be changed).
+        """
+        if domain is not None:
+            return self.where_may_change(user, domain)
+        rule = self.model.access_domain
+        if not isinstance(rule, DomainBy):
+            return self._scope(edit_reach(user, rule))
+        combined: Q | None = None
+        for each in rule.all_domains:
+            inside = self._condition(edit_reach(user, each))
+            if inside is not None:
+                part = rule.rows_of(each) & inside
+                combined = part if combined is None else combined | part
+        return self.none() if combined is None else self.filter(combined)
+
+    def where_may_change(self, user: Any, domain: Domain | str) -> TenantQuerySet:
+        """These places (organisations, wards...) in which this person may change records of
+        ``domain``: the wards a coach may log sessions for, the organisations to upload to."""
+        return self._scope(edit_reach(user, domain))
 
 
 class TenantModel(models.Model):
@@ -233,6 +346,33 @@ class TenantModel(models.Model):
         abstract = True
 
 
+def tenant_keys(related_name: str) -> tuple[models.ForeignKey, models.ForeignKey]:
+    """A ward-owned model's two keys: its organisation and (optionally) its ward, both reached
+    back through ``related_name`` (``ward.pdsa_cycles``)."""
+    return (
+        models.ForeignKey(
+            "organisations.Organisation", on_delete=models.CASCADE, related_name=related_name
+        ),
+        models.ForeignKey(
+            "wards.Ward", null=True, blank=True, on_delete=models.CASCADE, related_name=related_name
+        ),
+    )
+
+
+class WardOwnedModel(TenantModel):
+    """Abstract base for rows owned by an organisation and, optionally, one of its wards.
+
+    A model names its reverse accessors with ``organisation, ward = tenant_keys("...")``.
+    """
+
+    organisation, ward = tenant_keys("+")
+
+    tenant_ward_field = "ward_id"
+
+    class Meta:
+        abstract = True
+
+
 def get_visible_or_404(queryset: Any, user: Any, **lookup: Any) -> Any:
     """The object if the user may see it; otherwise a 404 that says nothing of its existence."""
     source = queryset.objects if isinstance(queryset, type) else queryset
@@ -243,26 +383,38 @@ def get_visible_or_404(queryset: Any, user: Any, **lookup: Any) -> Any:
         raise Http404("Not found") from exc
 
 
-def ensure_editable(obj: Any, user: Any, domain: str | None = None) -> None:
-    """Raise 403 unless the user may change this (already visible) object."""
-    reach = edit_reach(user, domain or obj.access_domain)
-    org_id = _path_value(obj, obj.tenant_organisation_field)
-    ward_field = getattr(obj, "tenant_ward_field", None)
-    ward_id = _path_value(obj, ward_field) if ward_field else None
-    if not reach.covers(organisation_id=org_id, ward_id=ward_id):
+def may_change_in(place: Any, user: Any, domain: Domain | str) -> bool:
+    """Whether this person may change records of ``domain`` held in ``place`` (an organisation,
+    a ward or any tenant record): "may they enter QI data for this ward?"."""
+    reach = edit_reach(user, domain)
+    org_id = _path_value(place, place.tenant_organisation_field)
+    ward_field = getattr(place, "tenant_ward_field", None)
+    ward_id = _path_value(place, ward_field) if ward_field else None
+    return reach.covers(organisation_id=org_id, ward_id=ward_id)
+
+
+def ensure_may_change_in(place: Any, user: Any, domain: Domain | str) -> None:
+    """403 unless this person may change records of ``domain`` held in ``place``."""
+    if not may_change_in(place, user, domain):
         raise PermissionDenied("You do not have permission to change this.")
 
 
+def ensure_editable(obj: Any, user: Any, domain: str | None = None) -> None:
+    """403 unless the user may change this (already visible) record, by its own domain.
+
+    ``domain`` is kept only for callers not yet moved to ``ensure_may_change_in``.
+    """
+    ensure_may_change_in(obj, user, obj.access_domain if domain is None else domain)
+
+
 def can_edit(obj: Any, user: Any, domain: str | None = None) -> bool:
-    try:
-        ensure_editable(obj, user, domain)
-    except PermissionDenied:
-        return False
-    return True
+    """Whether the user may change this record (by its own domain; see ``ensure_editable``)."""
+    return may_change_in(obj, user, obj.access_domain if domain is None else domain)
 
 
 def get_editable_or_403(queryset: Any, user: Any, domain: str | None = None, **lookup: Any) -> Any:
-    """404 outside reach; 403 for a reachable object the user may not change."""
+    """404 outside reach; 403 for a reachable object the user may not change (``domain``: as
+    for ``ensure_editable``)."""
     obj = get_visible_or_404(queryset, user, **lookup)
     ensure_editable(obj, user, domain)
     return obj

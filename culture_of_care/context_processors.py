@@ -7,7 +7,7 @@ from typing import Any
 from django.http import HttpRequest
 from django.urls import NoReverseMatch, reverse
 
-from culture_of_care.access import has_role, is_programme_admin, read_reach
+from culture_of_care.access import has_role, has_some_role
 from culture_of_care.accounts.roles import Role
 
 # (text, url name, roles that see it; empty means anyone with any reach)
@@ -26,7 +26,7 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
         return {}
-    if read_reach(user).is_empty and not is_programme_admin(user):
+    if not has_some_role(user):
         return {}
     items = []
     for text, name, roles in NAV:

@@ -275,11 +275,16 @@ CELERY_BEAT_SCHEDULE = {
     },
 }
 
-# Small-number suppression (MHSDS publication rules), applied below national level.
+# Small-number suppression (MHSDS publication rules), applied below national level by
+# culture_of_care/suppression.py (``Rules.from_settings()``), the one place figures are hidden.
+SUPPRESS_MIN_COUNT = env.int("SUPPRESS_MIN_COUNT", default=5)
 SUPPRESSION = {
-    "min_count": env.int("SUPPRESS_MIN_COUNT", default=5),
+    "min_count": SUPPRESS_MIN_COUNT,
     "round_to": env.int("SUPPRESS_ROUND_TO", default=5),
     "min_bed_days": env.int("SUPPRESS_MIN_BED_DAYS", default=100),
+    # The executives' floor: no figure about executives with fewer people than this behind it
+    # (DOMAIN.md); the same as the count threshold unless set.
+    "min_people": env.int("SUPPRESS_MIN_PEOPLE", default=SUPPRESS_MIN_COUNT),
 }
 
 # Demo logins are refused whenever DEBUG is off (see accounts.adapters).

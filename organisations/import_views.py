@@ -17,12 +17,11 @@ from django import forms
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_POST
 
-from culture_of_care.access import is_programme_admin
+from culture_of_care.access import require_programme_admin
 from organisations import onboarding, services
 
 SESSION_KEY = "programme_import"
@@ -78,11 +77,6 @@ class ImportUploadForm(forms.Form):
         return sources
 
 
-def _require_admin(request: HttpRequest) -> None:
-    if not is_programme_admin(request.user):
-        raise PermissionDenied("Only programme admins can import organisations.")
-
-
 def _stored_files(request: HttpRequest) -> tuple[list[onboarding.SourceFile], str] | None:
     stored = request.session.get(SESSION_KEY)
     if not stored:
@@ -124,7 +118,7 @@ def _review_context(plan: onboarding.ImportPlan, files: list[onboarding.SourceFi
 @login_required
 def import_upload(request: HttpRequest) -> HttpResponse:
     """Step 1: choose the workbook. A readable upload is kept and checked on the next page."""
-    _require_admin(request)
+    require_programme_admin(request.user, "Only programme admins can import organisations.")
     # Bound on any POST: an empty one must still say "Select the workbook".
     form = (
         ImportUploadForm(request.POST, request.FILES)
@@ -149,7 +143,7 @@ def import_upload(request: HttpRequest) -> HttpResponse:
 @require_GET
 def import_review(request: HttpRequest) -> HttpResponse:
     """Step 2: the dry run. Shows what would change and every problem, writes nothing."""
-    _require_admin(request)
+    require_programme_admin(request.user, "Only programme admins can import organisations.")
     stored = _stored_files(request)
     if stored is None:
         messages.info(request, "Upload the onboarding workbook to check it.")
@@ -168,7 +162,7 @@ def import_review(request: HttpRequest) -> HttpResponse:
 @require_POST
 def import_commit(request: HttpRequest) -> HttpResponse:
     """Step 3: check the same file again and, if it is still valid, import it all at once."""
-    _require_admin(request)
+    require_programme_admin(request.user, "Only programme admins can import organisations.")
     stored = _stored_files(request)
     if stored is None or stored[1] != request.POST.get("digest"):
         messages.error(
@@ -202,7 +196,7 @@ def import_commit(request: HttpRequest) -> HttpResponse:
 @require_GET
 def import_done(request: HttpRequest) -> HttpResponse:
     """Step 4: what the import created and updated."""
-    _require_admin(request)
+    require_programme_admin(request.user, "Only programme admins can import organisations.")
     result = request.session.get(RESULT_KEY)
     if not result:
         return redirect("organisations:import")
@@ -229,7 +223,7 @@ def import_done(request: HttpRequest) -> HttpResponse:
 @require_GET
 def import_template(request: HttpRequest) -> HttpResponse:
     """The XLSX template: the three sheets with an example row each, and a notes sheet."""
-    _require_admin(request)
+    require_programme_admin(request.user, "Only programme admins can import organisations.")
     response = HttpResponse(onboarding.template_workbook(), content_type=XLSX_TYPE)
     response["Content-Disposition"] = (
         'attachment; filename="culture-of-care-onboarding-template.xlsx"'

@@ -809,13 +809,16 @@ class _Planner:
         ods_codes.discard("")
         emails.discard("")
         self.db_organisations = {
-            o.ods_code: o for o in Organisation.objects.filter(ods_code__in=ods_codes)
+            o.ods_code: o
+            for o in Organisation.objects.filter(  # access: allowed (admin-only import plan)
+                ods_code__in=ods_codes
+            )
         }
         self.db_wards: dict[tuple[str, str], Ward] = {
             (w.organisation.ods_code, w.code.lower()): w
-            for w in Ward.objects.filter(organisation__ods_code__in=ods_codes).select_related(
-                "organisation", "service_type"
-            )
+            for w in Ward.objects.filter(  # access: allowed (admin-only import plan)
+                organisation__ods_code__in=ods_codes
+            ).select_related("organisation", "service_type")
         }
         self.db_users = {
             u.email_lower: u

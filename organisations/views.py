@@ -45,7 +45,7 @@ def organisation_detail(request: HttpRequest, ods_code: str) -> HttpResponse:
         {
             "organisation": organisation,
             "wards": wards,
-            "can_manage": can_edit(organisation, request.user, "organisation"),
+            "can_manage": can_edit(organisation, request.user),
             "panels": panels.render_context("organisation", request.user, organisation),
         },
     )

@@ -29,6 +29,7 @@ from culture_of_care.improvement.models import (
     ProjectKind,
     Purpose,
 )
+from culture_of_care.periods import next_quarter, previous_quarter, quarter_end, quarter_start
 from risk import selectors
 from risk.models import (
     CareRecordAudit,
@@ -43,7 +44,6 @@ from risk.models import (
     SelfAssessment,
     SelfAssessmentRating,
 )
-from risk.quarters import next_quarter, previous_quarter, quarter_end, quarter_start
 
 YEAR_ONE = 10
 YEAR_TWO = 30

@@ -11,6 +11,7 @@ from django.utils import timezone
 from culture_of_care.accounts.models import User
 from culture_of_care.accounts.roles import Role
 from culture_of_care.guards import validate_no_nhs_number
+from culture_of_care.periods import quarter_label, recent_quarters
 from risk.models import (
     AUDIT_MEASURES,
     EVIDENCE_REQUIRED_FROM,
@@ -23,7 +24,6 @@ from risk.models import (
     SelfAssessmentRating,
     maturity_label,
 )
-from risk.quarters import quarter_label, recent_quarters
 
 DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 MATURITY_CHOICES = [

@@ -20,7 +20,7 @@ from django.utils import timezone
 from culture_of_care.access import TenantModel, TenantQuerySet, has_role, read_reach
 from culture_of_care.accounts.roles import Role
 from culture_of_care.guards import SafeCharField, SafeTextField
-from risk.quarters import quarter_label, quarter_start
+from culture_of_care.periods import quarter_label, quarter_start
 
 
 class Cohort(models.TextChoices):

@@ -6,22 +6,22 @@ from typing import Any
 
 from django.urls import reverse
 
-from culture_of_care.access import read_reach
+from culture_of_care.access import reaches_whole_organisation
 
 
 def organisation_panel(user: Any, organisation: Any) -> dict[str, Any] | None:
     """Cohort, latest maturity and milestones done, for those who see the risk pages."""
     if organisation is None:
         return None
-    reach = read_reach(user)
-    if not (reach.everything or organisation.id in reach.organisation_ids):
+    if not reaches_whole_organisation(user, organisation):
         return None
     from risk import selectors
     from risk.models import SelfAssessment
 
     participation = selectors.participation_for(organisation)
     latest = (
-        SelfAssessment.objects.filter(organisation=organisation)
+        SelfAssessment.objects.visible_to(user)
+        .filter(organisation=organisation)
         .prefetch_related("ratings")
         .order_by("-quarter")
         .first()

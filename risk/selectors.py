@@ -11,12 +11,18 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
-from django.conf import settings
 from django.db.models import Count, Q
-from django.http import Http404
 from django.utils import timezone
 
-from culture_of_care.access import can_edit, has_role, read_reach
+from culture_of_care import suppression
+from culture_of_care.access import (
+    Domain,
+    can_edit,
+    has_role,
+    may_change_in,
+    read_reach,
+    require_whole_organisation,
+)
 from culture_of_care.accounts.roles import Role
 from culture_of_care.improvement.models import (
     ChangeTheory,
@@ -27,9 +33,16 @@ from culture_of_care.improvement.models import (
     TheoryLevel,
     TheoryStatus,
 )
+from culture_of_care.periods import (
+    next_quarter,
+    previous_quarter,
+    quarter_end,
+    quarter_label,
+    quarter_short_label,
+    quarter_start,
+)
 from culture_of_care.reference import rows
 from organisations.models import Organisation
-from risk import small_numbers
 from risk.models import (
     ACTIVE_COHORTS,
     AUDIT_MEASURES,
@@ -43,14 +56,6 @@ from risk.models import (
     SelfAssessment,
     SelfAssessmentRating,
     maturity_label,
-)
-from risk.quarters import (
-    next_quarter,
-    previous_quarter,
-    quarter_end,
-    quarter_label,
-    quarter_short_label,
-    quarter_start,
 )
 
 # --- The risk change theory ----------------------------------------------------------------
@@ -93,10 +98,8 @@ def organisation_for_risk(user: Any, ods_code: str) -> Organisation:
     holding a role over the whole organisation see it; a ward team member (who reaches only a
     ward) or anyone from elsewhere gets a 404.
     """
-    reach = read_reach(user)
     organisation = Organisation.objects.visible_to(user).filter(ods_code=ods_code.upper()).first()
-    if organisation is None or not (reach.everything or organisation.id in reach.organisation_ids):
-        raise Http404("Not found")
+    require_whole_organisation(user, organisation)
     return organisation
 
 
@@ -106,19 +109,14 @@ def sees_unsuppressed(user: Any, organisation: Organisation) -> bool:
     People inside the organisation (a role over it) and those who may edit its risk records see
     the real counts; anyone else (a programme lead, say) sees them under the small-number rules.
     """
-    reach = read_reach(user)
-    if organisation.id in reach.organisation_ids:
+    if organisation.id in read_reach(user).organisation_ids:
         return True
-    return can_edit(organisation, user, "risk")
+    return may_change_in(organisation, user, Domain.RISK)
 
 
 def has_cohort_view(user: Any) -> bool:
     """Programme-wide roles and NCISH advisers see the cohort dashboard."""
     return read_reach(user).everything or has_role(user, Role.RISK_LEAD)
-
-
-def suppression_rules() -> small_numbers.Rules:
-    return small_numbers.Rules.from_settings(settings.SUPPRESSION)
 
 
 # --- One organisation ----------------------------------------------------------------------
@@ -337,7 +335,7 @@ def cohort_dashboard(user: Any, participations: list[RiskParticipation]) -> dict
     (already scoped to the user)."""
     org_ids = [p.organisation_id for p in participations]
     domains = risk_domains()
-    rules = suppression_rules()
+    rules = suppression.Rules.from_settings()
 
     # Latest self-assessment of each organisation, and its ratings by domain code.
     latest: dict[int, tuple[date, int]] = {}
@@ -377,8 +375,7 @@ def cohort_dashboard(user: Any, participations: list[RiskParticipation]) -> dict
                 assessed_quarter=latest[org_id][0] if org_id in latest else None,
                 milestones_done=done.get(org_id, 0),
                 latest_audit=pooled[-1] if pooled else None,
-                unsuppressed=org_id in reach.organisation_ids
-                or can_edit(participation, user, "risk"),
+                unsuppressed=org_id in reach.organisation_ids or can_edit(participation, user),
             )
         )
 

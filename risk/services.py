@@ -13,8 +13,9 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
-from culture_of_care.audit.services import audit_record
+from culture_of_care.audit.services import audit_record, changes_between
 from culture_of_care.improvement.models import Project, ProjectKind
+from culture_of_care.periods import quarter_label, quarter_start
 from organisations.models import Organisation
 from risk import selectors
 from risk.models import (
@@ -31,7 +32,6 @@ from risk.models import (
     SelfAssessment,
     SelfAssessmentRating,
 )
-from risk.quarters import quarter_label, quarter_start
 from wards.models import Ward
 
 
@@ -97,7 +97,7 @@ def participation_set(
         action="risk.participation_set",
         obj=participation,
         summary=f"{organisation.name}: {participation.get_cohort_display()}",
-        changes={k: [before[k], after[k]] for k in after if before[k] != after[k] or created},
+        changes=changes_between(before, after, everything=created),
     )
     if cohort in ACTIVE_COHORTS:
         risk_project_ensure(actor=actor, organisation=organisation)

@@ -1,7 +1,7 @@
 """Risk pages: the cohort dashboard, each organisation's risk work, and the practice library.
 
 Every organisation page starts from ``selectors.organisation_for_risk`` (404 outside reach);
-every write checks ``ensure_editable(..., "risk")`` (403 for a reachable organisation the role
+every write checks ``ensure_may_change_in(organisation, user, Domain.RISK)`` (403 for a reachable organisation the role
 may not change). Cohort moves and the milestone checklist are for programme admins only.
 """
 
@@ -17,15 +17,21 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 
+from culture_of_care import suppression
 from culture_of_care.access import (
+    Domain,
     can_edit,
     ensure_editable,
+    ensure_may_change_in,
     get_visible_or_404,
     is_programme_admin,
+    may_change_in,
     read_reach,
+    require_programme_admin,
 )
+from culture_of_care.periods import previous_quarter, quarter_label, quarter_start
 from organisations.models import Organisation
-from risk import charts, selectors, services, small_numbers
+from risk import charts, selectors, services
 from risk.forms import (
     CareRecordAuditForm,
     CohortForm,
@@ -46,12 +52,6 @@ from risk.models import (
     RiskParticipation,
     library_open_to,
 )
-from risk.quarters import previous_quarter, quarter_label, quarter_start
-
-
-def _require_admin(request: HttpRequest) -> None:
-    if not is_programme_admin(request.user):
-        raise PermissionDenied("Only programme admins can do this.")
 
 
 def _apply_errors(form, error: ValidationError, field_map: dict[str, str] | None = None) -> None:
@@ -131,7 +131,7 @@ def _assessed_this_quarter(context: dict) -> dict[str, int]:
     }
 
 
-def _audit_cells(latest, rules: small_numbers.Rules | None) -> list[str]:
+def _audit_cells(latest, rules: suppression.Rules | None) -> list[str]:
     if latest is None:
         return []
     cells = []
@@ -140,7 +140,7 @@ def _audit_cells(latest, rules: small_numbers.Rules | None) -> list[str]:
         if rules is None:
             cells.append(f"{100 * x / n:.0f}%" if n else "-")
         else:
-            cells.append(small_numbers.show_percentage(x, n, rules))
+            cells.append(suppression.show_percentage(x, n, rules))
     return cells
 
 
@@ -149,7 +149,7 @@ def _audit_cells(latest, rules: small_numbers.Rules | None) -> list[str]:
 
 @login_required
 def participation_list(request: HttpRequest) -> HttpResponse:
-    _require_admin(request)
+    require_programme_admin(request.user)
     organisations = Organisation.objects.visible_to(request.user).order_by("name")
     participations = {
         p.organisation_id: p
@@ -166,7 +166,7 @@ def participation_list(request: HttpRequest) -> HttpResponse:
 @login_required
 def participation_edit(request: HttpRequest, ods_code: str) -> HttpResponse:
     organisation = get_visible_or_404(Organisation, request.user, ods_code=ods_code.upper())
-    _require_admin(request)
+    require_programme_admin(request.user)
     participation = selectors.participation_for(organisation)
     initial = {}
     if participation:
@@ -200,7 +200,7 @@ def participation_edit(request: HttpRequest, ods_code: str) -> HttpResponse:
 
 @login_required
 def milestone_definitions(request: HttpRequest) -> HttpResponse:
-    _require_admin(request)
+    require_programme_admin(request.user)
     return render(
         request,
         "risk/milestone_definitions.html",
@@ -210,7 +210,7 @@ def milestone_definitions(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def milestone_definition_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
-    _require_admin(request)
+    require_programme_admin(request.user)
     definition = get_object_or_404(MilestoneDefinition, pk=pk) if pk else None
     form_class = MilestoneDefinitionForm if definition else NewMilestoneDefinitionForm
     form = form_class(request.POST or None, instance=definition)
@@ -240,7 +240,7 @@ def organisation(request: HttpRequest, ods_code: str) -> HttpResponse:
     org = selectors.organisation_for_risk(request.user, ods_code)
     domains = selectors.risk_domains()
     unsuppressed = selectors.sees_unsuppressed(request.user, org)
-    rules = None if unsuppressed else selectors.suppression_rules()
+    rules = None if unsuppressed else suppression.Rules.from_settings()
     audits = list(
         CareRecordAudit.objects.visible_to(request.user)
         .filter(organisation=org)
@@ -256,7 +256,7 @@ def organisation(request: HttpRequest, ods_code: str) -> HttpResponse:
         {
             "organisation": org,
             "participation": selectors.participation_for(org),
-            "can_edit": can_edit(org, request.user, "risk"),
+            "can_edit": may_change_in(org, request.user, Domain.RISK),
             "domains": domains,
             "assessments": assessments["assessments"],
             "assessment_rows": [
@@ -287,7 +287,7 @@ def organisation(request: HttpRequest, ods_code: str) -> HttpResponse:
 @login_required
 def self_assessment(request: HttpRequest, ods_code: str) -> HttpResponse:
     org = selectors.organisation_for_risk(request.user, ods_code)
-    ensure_editable(org, request.user, "risk")
+    ensure_may_change_in(org, request.user, Domain.RISK)
     domains = selectors.risk_domains()
     today = timezone.localdate()
     try:
@@ -347,7 +347,7 @@ def self_assessment(request: HttpRequest, ods_code: str) -> HttpResponse:
 @login_required
 def milestones(request: HttpRequest, ods_code: str) -> HttpResponse:
     org = selectors.organisation_for_risk(request.user, ods_code)
-    editable = can_edit(org, request.user, "risk")
+    editable = may_change_in(org, request.user, Domain.RISK)
     participation = selectors.participation_for(org)
     staff_form = StaffTrainedForm(
         request.POST or None,
@@ -358,7 +358,7 @@ def milestones(request: HttpRequest, ods_code: str) -> HttpResponse:
         },
     )
     if request.method == "POST":
-        ensure_editable(org, request.user, "risk")
+        ensure_may_change_in(org, request.user, Domain.RISK)
         if staff_form.is_valid():
             services.staff_trained_set(
                 actor=request.user,
@@ -385,7 +385,7 @@ def milestones(request: HttpRequest, ods_code: str) -> HttpResponse:
 @login_required
 def milestone_edit(request: HttpRequest, ods_code: str, code: str) -> HttpResponse:
     org = selectors.organisation_for_risk(request.user, ods_code)
-    ensure_editable(org, request.user, "risk")
+    ensure_may_change_in(org, request.user, Domain.RISK)
     definition = get_object_or_404(MilestoneDefinition, code=code, is_active=True)
     row = org.risk_milestones.filter(milestone=definition).first()
     initial = {"status": row.status, "date": row.date, "evidence": row.evidence} if row else {}
@@ -416,7 +416,7 @@ def milestone_edit(request: HttpRequest, ods_code: str, code: str) -> HttpRespon
 def audits(request: HttpRequest, ods_code: str) -> HttpResponse:
     org = selectors.organisation_for_risk(request.user, ods_code)
     unsuppressed = selectors.sees_unsuppressed(request.user, org)
-    rules = None if unsuppressed else selectors.suppression_rules()
+    rules = None if unsuppressed else suppression.Rules.from_settings()
     rows = list(
         CareRecordAudit.objects.visible_to(request.user)
         .filter(organisation=org)
@@ -433,13 +433,13 @@ def audits(request: HttpRequest, ods_code: str) -> HttpResponse:
                 cells.append(f"{x} ({100 * x / audit.sample_size:.0f}%)")
             else:
                 cells.append(
-                    f"{small_numbers.show_count(x, rules)} "
-                    f"({small_numbers.show_percentage(x, audit.sample_size, rules)})"
+                    f"{suppression.show_count(x, rules)} "
+                    f"({suppression.show_percentage(x, audit.sample_size, rules)})"
                 )
         sample = (
             str(audit.sample_size)
             if rules is None
-            else small_numbers.show_count(audit.sample_size, rules)
+            else suppression.show_count(audit.sample_size, rules)
         )
         table.append({"audit": audit, "sample": sample, "cells": cells})
     return render(
@@ -451,7 +451,7 @@ def audits(request: HttpRequest, ods_code: str) -> HttpResponse:
             "charts": charts.audit_charts(series, rules=rules),
             "suppressed_view": rules is not None,
             "audit_measures": AUDIT_MEASURES,
-            "can_edit": can_edit(org, request.user, "risk"),
+            "can_edit": may_change_in(org, request.user, Domain.RISK),
         },
     )
 
@@ -459,7 +459,7 @@ def audits(request: HttpRequest, ods_code: str) -> HttpResponse:
 @login_required
 def audit_new(request: HttpRequest, ods_code: str) -> HttpResponse:
     org = selectors.organisation_for_risk(request.user, ods_code)
-    ensure_editable(org, request.user, "risk")
+    ensure_may_change_in(org, request.user, Domain.RISK)
     form = CareRecordAuditForm(request.POST or None, organisation=org)
     if request.method == "POST" and form.is_valid():
         try:
@@ -523,14 +523,14 @@ def practice_detail(request: HttpRequest, pk: int) -> HttpResponse:
     return render(
         request,
         "risk/practice_detail.html",
-        {"example": example, "can_edit": can_edit(example, request.user, "risk")},
+        {"example": example, "can_edit": can_edit(example, request.user)},
     )
 
 
 @login_required
 def practice_new(request: HttpRequest, ods_code: str) -> HttpResponse:
     org = selectors.organisation_for_risk(request.user, ods_code)
-    ensure_editable(org, request.user, "risk")
+    ensure_may_change_in(org, request.user, Domain.RISK)
     participation = selectors.participation_for(org)
     if participation is None or participation.cohort not in ACTIVE_COHORTS:
         raise PermissionDenied("Organisations share practice examples once they are in a cohort.")
@@ -542,7 +542,7 @@ def practice_edit(request: HttpRequest, pk: int) -> HttpResponse:
     example = get_visible_or_404(
         PracticeExample.objects.select_related("organisation"), request.user, pk=pk
     )
-    ensure_editable(example, request.user, "risk")
+    ensure_editable(example, request.user)
     return _practice_form(request, example.organisation, example)
 
 

@@ -12,7 +12,7 @@ from django.utils import timezone
 from culture_of_care import access
 from culture_of_care.accounts.roles import Role
 from organisations.models import Organisation
-from tests.factories import RoleAssignmentFactory, WardFactory, user_with_role
+from tests.factories import RoleAssignmentFactory, UserFactory, WardFactory, user_with_role
 from wards.models import Ward
 
 
@@ -68,19 +68,23 @@ def test_ended_role_assignment_no_longer_reaches(ward):
 
 
 def test_edit_rights_follow_the_record_kind(org_lead, executive, ward):
-    assert Ward.objects.editable_by(org_lead, "qi").filter(pk=ward.pk).exists()
-    assert not Ward.objects.editable_by(executive, "qi").exists()
-    assert not Ward.objects.editable_by(org_lead, "executive_coaching").exists()
+    Domain = access.Domain
+    assert Ward.objects.where_may_change(org_lead, Domain.QI).filter(pk=ward.pk).exists()
+    assert not Ward.objects.where_may_change(executive, Domain.QI).exists()
+    assert not Ward.objects.where_may_change(org_lead, Domain.EXECUTIVE_COACHING).exists()
+    # A ward's own domain is the organisation's: its lead changes it, an executive does not.
+    assert list(Ward.objects.editable_by(org_lead)) == [ward]
+    assert access.can_edit(ward, org_lead) and not access.can_edit(ward, executive)
 
 
 def test_programme_lead_reads_everything_but_changes_nothing(programme_lead, ward):
     for domain in access.EDIT_RULES:
-        assert not Ward.objects.editable_by(programme_lead, domain).exists()
+        assert not Ward.objects.where_may_change(programme_lead, domain).exists()
 
 
 def test_admin_changes_everything(admin, ward, other_ward):
     for domain in access.EDIT_RULES:
-        assert Ward.objects.editable_by(admin, domain).count() == 2
+        assert Ward.objects.where_may_change(admin, domain).count() == 2
 
 
 def test_get_visible_or_404_hides_other_organisations(ward_member, other_ward, ward):
@@ -95,9 +99,9 @@ def test_get_visible_or_404_hides_other_organisations(ward_member, other_ward, w
 
 def test_get_editable_or_403_distinguishes_read_only_from_unreachable(executive, ward, other_ward):
     with pytest.raises(PermissionDenied):
-        access.get_editable_or_403(Ward, executive, "qi", pk=ward.pk)
+        access.get_editable_or_403(Ward, executive, pk=ward.pk)
     with pytest.raises(Http404):
-        access.get_editable_or_403(Ward, executive, "qi", pk=other_ward.pk)
+        access.get_editable_or_403(Ward, executive, pk=other_ward.pk)
 
 
 def test_unknown_domain_is_an_error(ward_member):
@@ -109,7 +113,7 @@ def test_national_risk_lead_without_organisations_reads_the_programme(ward, othe
     user = user_with_role(Role.RISK_LEAD)
     assert Ward.objects.visible_to(user).count() == 2
     # ...but changes risk records nowhere without a named organisation.
-    assert not Ward.objects.editable_by(user, "risk").exists()
+    assert not Ward.objects.where_may_change(user, access.Domain.RISK).exists()
 
 
 def test_several_roles_add_up(ward, other_ward):
@@ -119,3 +123,19 @@ def test_several_roles_add_up(ward, other_ward):
     )
     access.forget(user)
     assert set(Ward.objects.visible_to(user)) == {ward, other_ward}
+
+
+def test_the_shared_questions_each_fail_one_way(admin, org_lead, ward_member, ward, other_ward):
+    org = ward.organisation
+    assert access.reaches_whole_organisation(org_lead, org)
+    assert not access.reaches_whole_organisation(ward_member, org)  # one ward is not all of it
+    access.require_whole_organisation(admin, org)
+    for outside in (ward_member, org_lead):
+        with pytest.raises(Http404):
+            access.require_whole_organisation(outside, other_ward.organisation)
+    access.require_programme_admin(admin)
+    with pytest.raises(PermissionDenied, match="Only programme admins import"):
+        access.require_programme_admin(org_lead, "Only programme admins import.")
+    access.require_some_role(ward_member)
+    with pytest.raises(PermissionDenied, match="does not have a role"):
+        access.require_some_role(UserFactory())

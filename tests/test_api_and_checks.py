@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import os
 import subprocess
 import sys
@@ -9,7 +10,7 @@ from pathlib import Path
 
 import pytest
 from django.conf import settings
-from django.core.management import call_command
+from django.core.management import CommandError, call_command
 
 from culture_of_care.accounts.management.commands import check_access
 from tests.factories import WardFactory
@@ -123,25 +124,33 @@ def test_information_pages_are_public(client, url):
     assert client.get(url).status_code == 200
 
 
-def test_shared_apps_never_import_the_programme_element_apps():
-    """DESIGN.md: accounts, improvement and access reach the element apps by model name only."""
+def test_shared_apps_import_only_the_tenancy_foundation_of_the_element_apps():
+    """Accounts, improvement and access use nothing of the element apps but the two models
+    tenancy is built on (Organisation and Ward); the rest they reach by model name only."""
     import ast
 
     base = Path(settings.BASE_DIR) / "culture_of_care"
     shared = [base / "access.py", *(base / "accounts").rglob("*.py")]
     shared += [*(base / "improvement").rglob("*.py"), *(base / "audit").rglob("*.py")]
     elements = {"organisations", "wards", "coaching", "risk"}
+    foundation = {"organisations.models": {"Organisation"}, "wards.models": {"Ward"}}
     offenders = []
     for path in shared:
         if "tests" in path.parts:
             continue
         for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
-            names = []
-            if isinstance(node, ast.ImportFrom) and node.module:
-                names = [node.module]
-            elif isinstance(node, ast.Import):
-                names = [alias.name for alias in node.names]
-            offenders += [f"{path}:{node.lineno}" for n in names if n.split(".")[0] in elements]
+            if isinstance(node, ast.ImportFrom) and node.module in foundation:
+                names = {alias.name for alias in node.names}
+                if names <= foundation[node.module]:
+                    continue
+                offenders.append(f"{path}:{node.lineno}")
+            elif isinstance(node, ast.ImportFrom) and node.module:
+                if node.module.split(".")[0] in elements:
+                    offenders.append(f"{path}:{node.lineno}")
+            elif isinstance(node, ast.Import) and any(
+                alias.name.split(".")[0] in elements for alias in node.names
+            ):
+                offenders.append(f"{path}:{node.lineno}")
     assert offenders == []
 
 
@@ -172,3 +181,73 @@ def test_access_check_reads_forms_too(tmp_path):
     found = check_access.violations(form, {"Ward"})
     assert len(found) == 1
     assert ":6: Ward.objects" in found[0]
+
+
+LEAK = "from culture_of_care.improvement.models import Signal\n\ndef leak():\n    return Signal.objects.all()\n"
+VIEW_LIKE = [
+    "wards/views.py",
+    "culture_of_care/improvement/views_charts.py",
+    "culture_of_care/improvement/views/cycles.py",
+    "organisations/import_views.py",
+    "coaching/panels.py",
+    "culture_of_care/panels.py",
+    "risk/api.py",
+    "culture_of_care/improvement/api/points.py",
+    "coaching/forms.py",
+    "culture_of_care/improvement/chart_forms.py",
+    "culture_of_care/accounts/tasks.py",
+    "coaching/reminders.py",
+    "culture_of_care/accounts/digest.py",
+    "culture_of_care/context_processors.py",
+    "culture_of_care/templatetags/charts.py",
+    "risk/charts.py",
+    "organisations/onboarding.py",
+    "wards/urls.py",
+]
+
+
+@pytest.mark.parametrize("module", VIEW_LIKE)
+def test_a_leak_planted_in_any_view_like_module_fails_the_check(tmp_path, settings, module):
+    path = tmp_path / module
+    path.parent.mkdir(parents=True)
+    path.write_text(LEAK)
+    settings.BASE_DIR = tmp_path
+    with pytest.raises(CommandError, match="Signal.objects"):
+        call_command("check_access")
+
+
+@pytest.mark.parametrize(
+    "module",
+    [
+        "risk/models.py",
+        "coaching/selectors.py",
+        "culture_of_care/improvement/services.py",
+        "wards/migrations/0002_data.py",
+        "organisations/demo.py",
+        "culture_of_care/demo/seed.py",
+        "organisations/management/commands/import_programme.py",
+        "culture_of_care/access.py",
+        "risk/tests/test_pages.py",
+        "conftest.py",
+    ],
+)
+def test_only_the_named_kinds_may_query_unscoped(tmp_path, settings, module):
+    path = tmp_path / module
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(LEAK)
+    settings.BASE_DIR = tmp_path
+    assert check_access.checked_files(tmp_path) == []
+    call_command("check_access", stdout=io.StringIO())
+
+
+def test_every_allowed_kind_says_why():
+    assert set(check_access.UNSCOPED_KINDS) == {
+        "models",
+        "selectors",
+        "services",
+        "migrations",
+        "demo",
+        "management",
+        "access",
+    }
+    assert all(len(reason) > 20 for reason in check_access.UNSCOPED_KINDS.values())

@@ -8,7 +8,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
 from culture_of_care import panels
-from culture_of_care.access import can_edit, get_visible_or_404
+from culture_of_care.access import Domain, get_visible_or_404, may_change_in
 from wards.forms import WardFilterForm
 from wards.models import Ward
 
@@ -40,7 +40,7 @@ def ward_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "ward": ward,
             "team": team,
             "lived_experience_count": sum(1 for a in team if a.user.lived_experience),
-            "can_edit_qi": can_edit(ward, request.user, "qi"),
+            "can_edit_qi": may_change_in(ward, request.user, Domain.QI),
             "panels": panels.render_context("ward", request.user, ward),
         },
     )

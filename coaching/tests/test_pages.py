@@ -8,7 +8,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from coaching.models import ActionStatus, CoachingRhythm, SessionKind
+from coaching.models import ActionStatus, CoachingRhythm, Executive, SessionKind
 from coaching.tests.factories import (
     ActionFactory,
     CoachingSessionFactory,
@@ -176,6 +176,22 @@ def test_executive_coverage_hidden_below_five(client_for, programme_lead, org):
     response = client_for(programme_lead).get(reverse("coaching:coverage"))
     assert "4 of 4" not in response.text
     assert "fewer than 5 people" in response.text
+
+
+def test_executive_coverage_follows_the_suppression_setting(
+    client_for, programme_lead, org, settings
+):
+    for _ in range(12):
+        ExecutiveFactory(organisation=org)
+    for executive in Executive.objects.filter(organisation=org)[:6]:
+        ExecutiveSessionFactory(organisation=org).executives.add(executive)
+    client = client_for(programme_lead)
+    assert "6 of 12" in client.get(reverse("coaching:coverage")).text
+    # One setting moves every suppressed figure: 6 people are now too few to stand behind one.
+    settings.SUPPRESSION = {"min_count": 7, "round_to": 5, "min_bed_days": 100}
+    response = client.get(reverse("coaching:coverage"))
+    assert "6 of 12" not in response.text
+    assert "fewer than 7 people" in response.text
 
 
 def test_rhythm_setting_changes_coverage(client_for, admin, programme_lead):

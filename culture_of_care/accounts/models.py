@@ -82,9 +82,6 @@ class User(AbstractBaseUser, PermissionsMixin):
             self._role_set = cached
         return cached
 
-    def has_role(self, *roles: str) -> bool:
-        return bool(self.role_set.intersection(roles))
-
 
 class RoleAssignmentQuerySet(models.QuerySet):
     def current(self) -> RoleAssignmentQuerySet:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 from django.db import models
@@ -30,3 +31,15 @@ def audit_record(
         summary=summary[:500],
         changes=changes or {},
     )
+
+
+def changes_between(
+    before: Mapping[str, Any], after: Mapping[str, Any], *, everything: bool = False
+) -> dict[str, list[Any]]:
+    """An audit entry's ``changes``: ``{field: [before, after]}`` for each field of ``after``
+    whose value differs (each one with ``everything``, as when the record is new)."""
+    return {
+        name: [before.get(name), value]
+        for name, value in after.items()
+        if everything or before.get(name) != value
+    }

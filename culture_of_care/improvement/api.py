@@ -6,14 +6,14 @@ from __future__ import annotations
 import contextlib
 from datetime import date
 
-from django.apps import apps
 from rest_framework import serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from culture_of_care.access import Domain
 from culture_of_care.improvement import services
-from culture_of_care.improvement.data_entry import Entry, month_start
+from culture_of_care.improvement.data_entry import Entry
 from culture_of_care.improvement.models import (
     ChangeIdea,
     DataPoint,
@@ -22,9 +22,8 @@ from culture_of_care.improvement.models import (
     Project,
 )
 from culture_of_care.improvement.services import DataEntryError
-
-# The element apps are reached by model name only (DESIGN.md: improvement never imports them).
-Ward = apps.get_model("wards", "Ward")
+from culture_of_care.periods import month_start
+from wards.models import Ward
 
 
 class ProjectSerializer(serializers.ModelSerializer):
@@ -218,7 +217,7 @@ class DataPointViewSet(viewsets.ReadOnlyModelViewSet):
         rows = payload.validated_data["data_points"]
         wards = {
             w.id: w
-            for w in Ward.objects.editable_by(request.user, "qi").filter(
+            for w in Ward.objects.where_may_change(request.user, Domain.QI).filter(
                 id__in={r["ward"] for r in rows}
             )
         }

@@ -23,22 +23,11 @@ from culture_of_care.improvement.models import (
     Measure,
     MeasureKind,
 )
+from culture_of_care.periods import days_in_month, month_label, month_start
+from wards.models import Ward
 
 GROUP_NAMES = dict(EQUITY_GROUPS)
 MAX_VALUE = Decimal("99999999999")
-
-
-def month_start(day: date) -> date:
-    return day.replace(day=1)
-
-
-def add_months(day: date, months: int) -> date:
-    index = day.year * 12 + day.month - 1 + months
-    return date(index // 12, index % 12 + 1, 1)
-
-
-def month_label(day: date) -> str:
-    return f"{calendar.month_name[day.month]} {day.year}"
 
 
 def parse_month(text: str) -> date | None:
@@ -72,7 +61,7 @@ def parse_month(text: str) -> date | None:
 class Entry:
     """One value as typed: numbers still text, so the checks can say what was wrong."""
 
-    ward: Any
+    ward: Ward
     measure: Measure
     period: date
     numerator: Any
@@ -93,7 +82,7 @@ class Entry:
 
 @dataclass
 class CleanEntry:
-    ward: Any
+    ward: Ward
     measure: Measure
     period: date
     group: str
@@ -135,10 +124,6 @@ def _number(raw: Any) -> tuple[Decimal | None, bool]:
     if not value.is_finite() or abs(value) > MAX_VALUE:
         return None, False
     return value, True
-
-
-def days_in_month(period: date) -> int:
-    return calendar.monthrange(period.year, period.month)[1]
 
 
 def check_entries(entries: list[Entry], *, today: date) -> CheckResult:

@@ -20,7 +20,6 @@ from django.utils import timezone
 from culture_of_care.accounts.models import RoleAssignment
 from culture_of_care.accounts.roles import Role
 from culture_of_care.demo import DemoContext
-from culture_of_care.improvement.data_entry import add_months, days_in_month, month_start
 from culture_of_care.improvement.models import (
     EQUITY_GROUPS,
     ChangeIdea,
@@ -41,6 +40,7 @@ from culture_of_care.improvement.models import (
     Purpose,
     ScoredBy,
 )
+from culture_of_care.periods import add_months, days_in_month, month_start
 
 # Typical restrictive practice rates per 1,000 occupied bed days by MHSDS bed type group.
 BASE_RATE = {"10": 12, "11": 9, "12": 35, "13": 20, "14": 25, "15": 15, "17": 18, "19": 30}

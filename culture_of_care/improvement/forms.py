@@ -11,7 +11,8 @@ from django.apps import apps
 from django.utils import timezone
 
 from culture_of_care.guards import validate_no_nhs_number
-from culture_of_care.improvement.data_entry import add_months, month_start, parse_month
+from culture_of_care.improvement import stages
+from culture_of_care.improvement.data_entry import parse_month
 from culture_of_care.improvement.models import (
     SCORE_CHOICES,
     ChangeIdeaStatus,
@@ -28,8 +29,10 @@ from culture_of_care.improvement.models import (
     TheoryStatus,
 )
 from culture_of_care.improvement.services import PARENT_KIND
+from culture_of_care.periods import add_months, month_start
 
-# The element apps are reached by model name only (DESIGN.md: improvement never imports them).
+# Of the element apps only Organisation and Ward (the tenancy foundation) are imported; the rest
+# is reached by model name.
 ServiceType = apps.get_model("wards", "ServiceType")
 
 
@@ -344,23 +347,7 @@ class ChangeIdeaStatusForm(forms.Form):
 class PlanForm(forms.ModelForm):
     class Meta:
         model = PDSACycle
-        fields = [
-            "title",
-            "purpose",
-            "objective",
-            "questions",
-            "predictions",
-            "plan_who",
-            "plan_what",
-            "plan_when",
-            "plan_where",
-            "data_plan",
-            "planned_start",
-            "planned_end",
-            "involvement",
-            "involvement_notes",
-            "participants",
-        ]
+        fields = [*stages.PLAN.fields, "participants"]
         labels = {
             "title": "Name of this cycle",
             "purpose": "Purpose of the cycle",
@@ -435,7 +422,7 @@ class DoForm(forms.ModelForm):
 
     class Meta:
         model = PDSACycle
-        fields = ["started_on", "carried_out_as_planned", "what_happened", "observations"]
+        fields = list(stages.DO.fields)
         labels = {"started_on": "Date it started", "what_happened": "What happened"}
         widgets = {
             "started_on": DateInput(),
@@ -457,7 +444,7 @@ class DoForm(forms.ModelForm):
 class StudyForm(forms.ModelForm):
     class Meta:
         model = PDSACycle
-        fields = ["results", "learning"]
+        fields = list(stages.STUDY.fields)
         labels = {
             "results": "Results compared with your predictions",
             "learning": "What you learned",

@@ -15,7 +15,7 @@ from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import Q
 
-from culture_of_care.access import TenantModel, read_reach
+from culture_of_care.access import Domain, DomainBy, WardOwnedModel, read_reach, tenant_keys
 from culture_of_care.guards import SafeCharField, SafeTextField
 from culture_of_care.reference import rows
 
@@ -112,15 +112,10 @@ class ProjectKind(models.TextChoices):
     RISK = "risk", "Personalised approach to safety"
 
 
-class Project(TenantModel):
+class Project(WardOwnedModel):
     """A ward's (or an organisation's middle-tier or risk) improvement project."""
 
-    organisation = models.ForeignKey(
-        "organisations.Organisation", on_delete=models.CASCADE, related_name="projects"
-    )
-    ward = models.ForeignKey(
-        "wards.Ward", null=True, blank=True, on_delete=models.CASCADE, related_name="projects"
-    )
+    organisation, ward = tenant_keys("projects")
     kind = models.CharField(max_length=20, choices=ProjectKind.choices, default=ProjectKind.WARD)
     title = SafeCharField(max_length=200)
     aim_what = SafeTextField("What we will improve", blank=True)
@@ -134,8 +129,8 @@ class Project(TenantModel):
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
-    tenant_ward_field = "ward_id"
-    access_domain = "qi"
+    # Risk projects are changed by those who may change risk records (NCISH advisers).
+    access_domain = DomainBy("kind", {ProjectKind.RISK: Domain.RISK}, default=Domain.QI)
 
     class Meta:
         ordering = ["organisation__name", "title"]
@@ -156,11 +151,6 @@ class Project(TenantModel):
         return self.title
 
     @property
-    def edit_domain(self) -> str:
-        """Risk projects are changed by those who may change risk records (NCISH advisers)."""
-        return "risk" if self.kind == ProjectKind.RISK else "qi"
-
-    @property
     def aim_is_set(self) -> bool:
         return bool(self.aim_what and self.aim_how_much and self.aim_by_when)
 
@@ -177,13 +167,8 @@ class Origin(models.TextChoices):
     LOCAL = "local", "Written locally"
 
 
-class ChangeIdea(TenantModel):
-    organisation = models.ForeignKey(
-        "organisations.Organisation", on_delete=models.CASCADE, related_name="change_ideas"
-    )
-    ward = models.ForeignKey(
-        "wards.Ward", null=True, blank=True, on_delete=models.CASCADE, related_name="change_ideas"
-    )
+class ChangeIdea(WardOwnedModel):
+    organisation, ward = tenant_keys("change_ideas")
     project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="change_ideas")
     title = SafeCharField(max_length=300)
     description = SafeTextField(blank=True)
@@ -205,18 +190,13 @@ class ChangeIdea(TenantModel):
     )
     created_at = models.DateTimeField(auto_now_add=True)
 
-    tenant_ward_field = "ward_id"
-    access_domain = "qi"
+    access_domain = DomainBy("project__kind", {ProjectKind.RISK: Domain.RISK}, default=Domain.QI)
 
     class Meta:
         ordering = ["project", "title"]
 
     def __str__(self) -> str:
         return self.title
-
-    @property
-    def edit_domain(self) -> str:
-        return self.project.edit_domain
 
 
 class Purpose(models.TextChoices):
@@ -249,15 +229,10 @@ class Involvement(models.TextChoices):
     LED = "led", "Led by people with lived experience"
 
 
-class PDSACycle(TenantModel):
+class PDSACycle(WardOwnedModel):
     """One Plan-Do-Study-Act cycle in a change idea's ramp (DOMAIN.md)."""
 
-    organisation = models.ForeignKey(
-        "organisations.Organisation", on_delete=models.CASCADE, related_name="pdsa_cycles"
-    )
-    ward = models.ForeignKey(
-        "wards.Ward", null=True, blank=True, on_delete=models.CASCADE, related_name="pdsa_cycles"
-    )
+    organisation, ward = tenant_keys("pdsa_cycles")
     change_idea = models.ForeignKey(ChangeIdea, on_delete=models.CASCADE, related_name="cycles")
     number = models.PositiveIntegerField(default=1, help_text="Cycle number in the ramp.")
     previous = models.OneToOneField(
@@ -312,8 +287,9 @@ class PDSACycle(TenantModel):
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
-    tenant_ward_field = "ward_id"
-    access_domain = "qi"
+    access_domain = DomainBy(
+        "change_idea__project__kind", {ProjectKind.RISK: Domain.RISK}, default=Domain.QI
+    )
 
     class Meta:
         ordering = ["change_idea", "number"]
@@ -321,10 +297,6 @@ class PDSACycle(TenantModel):
 
     def __str__(self) -> str:
         return f"Cycle {self.number}: {self.title}"
-
-    @property
-    def edit_domain(self) -> str:
-        return self.change_idea.project.edit_domain
 
 
 SCORE_CHOICES = [
@@ -337,19 +309,10 @@ class ScoredBy(models.TextChoices):
     TEAM = "team", "Team"
 
 
-class ProgressScore(TenantModel):
+class ProgressScore(WardOwnedModel):
     """The monthly IHI progress score, by the coach and by the team separately."""
 
-    organisation = models.ForeignKey(
-        "organisations.Organisation", on_delete=models.CASCADE, related_name="progress_scores"
-    )
-    ward = models.ForeignKey(
-        "wards.Ward",
-        null=True,
-        blank=True,
-        on_delete=models.CASCADE,
-        related_name="progress_scores",
-    )
+    organisation, ward = tenant_keys("progress_scores")
     project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="progress_scores")
     month = models.DateField(help_text="The first day of the month scored.")
     scored_by = models.CharField(max_length=10, choices=ScoredBy.choices)
@@ -359,9 +322,6 @@ class ProgressScore(TenantModel):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     created_at = models.DateTimeField(auto_now_add=True)
-
-    tenant_ward_field = "ward_id"
-    access_domain = "qi"
 
     class Meta:
         ordering = ["project", "-month", "scored_by"]
@@ -488,15 +448,10 @@ EQUITY_GROUPS = [(r["code"], r["name"]) for r in rows("ethnicity_groups")]
 ALL_GROUPS = ""
 
 
-class DataPoint(TenantModel):
+class DataPoint(WardOwnedModel):
     """One period's aggregated numerator and denominator for a measure (never patient data)."""
 
-    organisation = models.ForeignKey(
-        "organisations.Organisation", on_delete=models.CASCADE, related_name="data_points"
-    )
-    ward = models.ForeignKey(
-        "wards.Ward", null=True, blank=True, on_delete=models.CASCADE, related_name="data_points"
-    )
+    organisation, ward = tenant_keys("data_points")
     measure = models.ForeignKey(Measure, on_delete=models.CASCADE, related_name="data_points")
     period_start = models.DateField()
     equity_group = models.CharField(
@@ -513,9 +468,6 @@ class DataPoint(TenantModel):
     )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
-
-    tenant_ward_field = "ward_id"
-    access_domain = "qi"
 
     class Meta:
         ordering = ["measure", "period_start"]
@@ -547,15 +499,10 @@ class DataPoint(TenantModel):
 # --- Charts (SPC) -------------------------------------------------------------------------
 
 
-class ChartSettings(TenantModel):
+class ChartSettings(WardOwnedModel):
     """How one measure's chart is drawn for one ward (or organisation)."""
 
-    organisation = models.ForeignKey(
-        "organisations.Organisation", on_delete=models.CASCADE, related_name="chart_settings"
-    )
-    ward = models.ForeignKey(
-        "wards.Ward", null=True, blank=True, on_delete=models.CASCADE, related_name="chart_settings"
-    )
+    organisation, ward = tenant_keys("chart_settings")
     measure = models.ForeignKey(Measure, on_delete=models.CASCADE, related_name="chart_settings")
     fix_after = models.PositiveSmallIntegerField(
         "Freeze the limits after this many points",
@@ -574,9 +521,6 @@ class ChartSettings(TenantModel):
     )
     updated_at = models.DateTimeField(auto_now=True)
 
-    tenant_ward_field = "ward_id"
-    access_domain = "qi"
-
     class Meta:
         constraints = [
             models.UniqueConstraint(
@@ -590,15 +534,10 @@ class ChartSettings(TenantModel):
         return f"Chart settings for {self.measure}"
 
 
-class Rebase(TenantModel):
+class Rebase(WardOwnedModel):
     """A new calculation period starting at ``period_start``, recorded by a person with a reason."""
 
-    organisation = models.ForeignKey(
-        "organisations.Organisation", on_delete=models.CASCADE, related_name="rebases"
-    )
-    ward = models.ForeignKey(
-        "wards.Ward", null=True, blank=True, on_delete=models.CASCADE, related_name="rebases"
-    )
+    organisation, ward = tenant_keys("rebases")
     measure = models.ForeignKey(Measure, on_delete=models.CASCADE, related_name="rebases")
     period_start = models.DateField()
     reason = SafeTextField()
@@ -606,9 +545,6 @@ class Rebase(TenantModel):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     created_at = models.DateTimeField(auto_now_add=True)
-
-    tenant_ward_field = "ward_id"
-    access_domain = "qi"
 
     class Meta:
         ordering = ["measure", "period_start"]
@@ -631,15 +567,10 @@ class CauseKind(models.TextChoices):
     NO_KNOWN_CAUSE = "no_known_cause", "No known cause"
 
 
-class PointNote(TenantModel):
+class PointNote(WardOwnedModel):
     """A note on one data point of a chart; also how a signal to review is answered."""
 
-    organisation = models.ForeignKey(
-        "organisations.Organisation", on_delete=models.CASCADE, related_name="point_notes"
-    )
-    ward = models.ForeignKey(
-        "wards.Ward", null=True, blank=True, on_delete=models.CASCADE, related_name="point_notes"
-    )
+    organisation, ward = tenant_keys("point_notes")
     measure = models.ForeignKey(Measure, on_delete=models.CASCADE, related_name="point_notes")
     period_start = models.DateField()
     kind = models.CharField(max_length=20, choices=CauseKind.choices, default=CauseKind.NOTE)
@@ -652,9 +583,6 @@ class PointNote(TenantModel):
     )
     created_at = models.DateTimeField(auto_now_add=True)
 
-    tenant_ward_field = "ward_id"
-    access_domain = "qi"
-
     class Meta:
         ordering = ["measure", "period_start", "created_at"]
 
@@ -662,15 +590,10 @@ class PointNote(TenantModel):
         return f"{self.get_kind_display()} on {self.measure} {self.period_start:%b %Y}"
 
 
-class Signal(TenantModel):
+class Signal(WardOwnedModel):
     """A special-cause point that the ward team and coach should review until annotated."""
 
-    organisation = models.ForeignKey(
-        "organisations.Organisation", on_delete=models.CASCADE, related_name="signals"
-    )
-    ward = models.ForeignKey(
-        "wards.Ward", null=True, blank=True, on_delete=models.CASCADE, related_name="signals"
-    )
+    organisation, ward = tenant_keys("signals")
     measure = models.ForeignKey(Measure, on_delete=models.CASCADE, related_name="signals")
     period_start = models.DateField()
     special_cause = models.CharField(max_length=20)  # improvement / concern / neutral
@@ -680,9 +603,6 @@ class Signal(TenantModel):
         PointNote, null=True, blank=True, on_delete=models.SET_NULL, related_name="signals"
     )
     reviewed_at = models.DateTimeField(null=True, blank=True)
-
-    tenant_ward_field = "ward_id"
-    access_domain = "qi"
 
     class Meta:
         ordering = ["-period_start"]

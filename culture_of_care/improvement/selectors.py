@@ -11,9 +11,17 @@ from django.conf import settings
 from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 
-from culture_of_care.access import can_edit, has_role, is_programme_admin, read_reach
+from culture_of_care.access import (
+    Domain,
+    can_edit,
+    edit_reach,
+    has_role,
+    is_programme_admin,
+    may_change_in,
+    read_reach,
+)
+from culture_of_care.accounts.models import User
 from culture_of_care.accounts.roles import Role
-from culture_of_care.improvement.data_entry import add_months, month_start
 from culture_of_care.improvement.models import (
     ChangeIdea,
     ChangeIdeaStatus,
@@ -29,6 +37,9 @@ from culture_of_care.improvement.models import (
     ScoredBy,
     Signal,
 )
+from culture_of_care.periods import add_months, month_start
+from organisations.models import Organisation
+from wards.models import Ward
 
 # --- Change theories ---------------------------------------------------------------------
 
@@ -81,11 +92,11 @@ def published_theory(level: str) -> ChangeTheory | None:
 # --- Projects ----------------------------------------------------------------------------
 
 
-def ward_project(ward: Any) -> Project | None:
+def ward_project(ward: Ward) -> Project | None:
     return Project.objects.filter(ward=ward, kind=ProjectKind.WARD).first()
 
 
-def organisation_project(organisation: Any) -> Project | None:
+def organisation_project(organisation: Organisation) -> Project | None:
     return Project.objects.filter(
         organisation=organisation, ward__isnull=True, kind=ProjectKind.ORGANISATION
     ).first()
@@ -100,7 +111,7 @@ def team_summary(project: Project) -> dict[str, Any]:
     return {"team": team, "lived_experience_count": sum(1 for u in team if u.lived_experience)}
 
 
-def is_coach_for(user: Any, project: Project) -> bool:
+def is_coach_for(user: User, project: Project) -> bool:
     """The ward's QI coach, or a programme admin (who records the coach's score)."""
     if is_programme_admin(user):
         return True
@@ -119,11 +130,11 @@ def is_coach_for(user: Any, project: Project) -> bool:
     )
 
 
-def is_team_scorer(user: Any, project: Project) -> bool:
+def is_team_scorer(user: User, project: Project) -> bool:
     """Team members (the ward's team, or the organisation lead for middle-tier work)."""
     if is_programme_admin(user):
         return True
-    if not can_edit(project, user, project.edit_domain):
+    if not can_edit(project, user):
         return False
     if project.team.filter(id=user.id).exists():
         return True
@@ -220,7 +231,7 @@ def latest_scores(project: Project) -> dict[str, ProgressScore | None]:
 # --- Data --------------------------------------------------------------------------------
 
 
-def grid_periods(ward: Any, *, today: date | None = None, start: date | None = None) -> list[date]:
+def grid_periods(ward: Ward, *, today: date | None = None, start: date | None = None) -> list[date]:
     """The months shown in the data grid: from the 12-month baseline (12 months before coaching
     started) or at least the last 12 months, up to this month."""
     today = today or timezone.localdate()
@@ -239,7 +250,7 @@ def grid_periods(ward: Any, *, today: date | None = None, start: date | None = N
 
 
 def grid_values(
-    ward: Any, measures: list[Any], periods: list[date]
+    ward: Ward, measures: list[Any], periods: list[date]
 ) -> dict[tuple[int, date], DataPoint]:
     if not measures or not periods:
         return {}
@@ -253,14 +264,14 @@ def grid_values(
     return {(p.measure_id, p.period_start): p for p in points}
 
 
-def group_values(ward: Any, measure: Any, period: date) -> dict[str, DataPoint]:
+def group_values(ward: Ward, measure: Any, period: date) -> dict[str, DataPoint]:
     return {
         p.equity_group: p
         for p in DataPoint.objects.filter(ward=ward, measure=measure, period_start=period)
     }
 
 
-def data_history(ward: Any, limit: int = 20) -> QuerySet:
+def data_history(ward: Ward, limit: int = 20) -> QuerySet:
     """Who changed which values for this ward, and when."""
     from culture_of_care.audit.models import AuditEntry
 
@@ -375,7 +386,7 @@ def library_cycle(pk: int) -> PDSACycle | None:
 # --- Panels and digest -------------------------------------------------------------------
 
 
-def ward_panel(user: Any, ward: Any) -> dict[str, Any] | None:
+def ward_panel(user: User, ward: Ward) -> dict[str, Any] | None:
     project = ward_project(ward)
     if project is None:
         return None
@@ -395,11 +406,11 @@ def ward_panel(user: Any, ward: Any) -> dict[str, Any] | None:
         "ideas": ideas,
         "cycles": in_progress,
         "scores": latest_scores(project),
-        "can_edit": can_edit(project, user, project.edit_domain),
+        "can_edit": can_edit(project, user),
     }
 
 
-def organisation_panel(user: Any, organisation: Any) -> dict[str, Any] | None:
+def organisation_panel(user: User, organisation: Organisation) -> dict[str, Any] | None:
     visible = PDSACycle.objects.visible_to(user).filter(organisation=organisation)
     project = (
         Project.objects.visible_to(user)
@@ -417,11 +428,11 @@ def organisation_panel(user: Any, organisation: Any) -> dict[str, Any] | None:
         "project": project,
         "counts": counts,
         "can_open": org_reach,
-        "can_upload": can_edit(organisation, user, "qi"),
+        "can_upload": may_change_in(organisation, user, Domain.QI),
     }
 
 
-def home_panel(user: Any, obj: Any = None) -> dict[str, Any] | None:
+def home_panel(user: User, obj: Ward | Organisation | None = None) -> dict[str, Any] | None:
     reach = read_reach(user)
     if reach.everything or not reach.ward_ids:
         return None
@@ -441,16 +452,15 @@ def home_panel(user: Any, obj: Any = None) -> dict[str, Any] | None:
     return {"due": due, "to_decide": to_decide, "projects": projects}
 
 
-def overdue_lines(user: Any, today: date | None = None) -> list[str]:
+def overdue_lines(user: User, today: date | None = None) -> list[str]:
     """Digest reminders: cycles past their end without a study, and last month's data."""
     today = today or timezone.localdate()
-    from culture_of_care.access import edit_reach
 
-    reach = edit_reach(user, "qi")
+    reach = edit_reach(user, Domain.QI)
     if reach.everything or reach.is_empty:
         return []
     lines: list[str] = []
-    cycles = PDSACycle.objects.editable_by(user, "qi")
+    cycles = PDSACycle.objects.editable_by(user)
     for cycle in cycles_needing_study(cycles, today)[:20]:
         lines.append(
             f"PDSA cycle '{cycle.title}' on {cycle.ward.name if cycle.ward else 'your project'} "
@@ -459,7 +469,7 @@ def overdue_lines(user: Any, today: date | None = None) -> list[str]:
     if today.day >= 5:
         last_month = add_months(month_start(today), -1)
         projects = (
-            Project.objects.editable_by(user, "qi")
+            Project.objects.editable_by(user)
             .filter(kind=ProjectKind.WARD, ward__isnull=False)
             .select_related("ward")
         )

@@ -14,14 +14,14 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
+from culture_of_care.accounts.models import User
 from culture_of_care.accounts.roles import Role
-from culture_of_care.audit.services import audit_record
+from culture_of_care.audit.services import audit_record, changes_between
+from culture_of_care.improvement import stages
 from culture_of_care.improvement.data_entry import (
     CleanEntry,
     Entry,
     check_entries,
-    month_label,
-    month_start,
 )
 from culture_of_care.improvement.models import (
     ChangeIdea,
@@ -42,6 +42,9 @@ from culture_of_care.improvement.models import (
     TheoryLevel,
     TheoryStatus,
 )
+from culture_of_care.periods import month_label, month_start
+from organisations.models import Organisation
+from wards.models import Ward
 
 # --- Change theories ---------------------------------------------------------------------
 
@@ -55,7 +58,7 @@ def _latest_published(level: str) -> ChangeTheory | None:
 
 
 @transaction.atomic
-def change_theory_new_version(*, theory: ChangeTheory, actor: Any) -> ChangeTheory:
+def change_theory_new_version(*, theory: ChangeTheory, actor: User) -> ChangeTheory:
     """Open a draft copy of ``theory`` (nodes, links and commitment tags) as the next version."""
     existing = ChangeTheory.objects.filter(level=theory.level, status=TheoryStatus.DRAFT).first()
     if existing is not None:
@@ -110,7 +113,7 @@ def change_theory_new_version(*, theory: ChangeTheory, actor: Any) -> ChangeTheo
 
 
 @transaction.atomic
-def change_theory_publish(*, theory: ChangeTheory, actor: Any) -> ChangeTheory:
+def change_theory_publish(*, theory: ChangeTheory, actor: User) -> ChangeTheory:
     """Publish a draft; earlier published versions retire, and projects keep their version."""
     if theory.status != TheoryStatus.DRAFT:
         raise ValidationError("Only a draft can be published.")
@@ -147,7 +150,7 @@ PARENT_KIND = {
 def driver_node_save(
     *,
     theory: ChangeTheory,
-    actor: Any,
+    actor: User,
     kind: str,
     text: str,
     description: str = "",
@@ -192,7 +195,7 @@ def driver_node_save(
 
 
 @transaction.atomic
-def driver_node_delete(*, node: DriverNode, actor: Any) -> None:
+def driver_node_delete(*, node: DriverNode, actor: User) -> None:
     """Remove a node from a draft theory (its links go with it; children stay)."""
     _ensure_draft(node.theory)
     audit_record(
@@ -207,7 +210,7 @@ def driver_node_delete(*, node: DriverNode, actor: Any) -> None:
 # --- Projects ----------------------------------------------------------------------------
 
 
-def _ward_team(ward: Any) -> list[int]:
+def _ward_team(ward: Ward) -> list[int]:
     from culture_of_care.accounts.models import RoleAssignment
 
     return list(
@@ -218,7 +221,7 @@ def _ward_team(ward: Any) -> list[int]:
 
 
 @transaction.atomic
-def ward_project_ensure(*, ward: Any, actor: Any = None) -> Project:
+def ward_project_ensure(*, ward: Ward, actor: User | None = None) -> Project:
     """The ward's improvement project, created (following the published ward theory, with the
     ward's team) the first time it is needed. Safe to call again."""
     project = Project.objects.filter(ward=ward, kind=ProjectKind.WARD).first()
@@ -238,7 +241,9 @@ def ward_project_ensure(*, ward: Any, actor: Any = None) -> Project:
 
 
 @transaction.atomic
-def organisation_project_ensure(*, organisation: Any, actor: Any = None) -> Project:
+def organisation_project_ensure(
+    *, organisation: Organisation, actor: User | None = None
+) -> Project:
     """The organisation's middle-tier project, created the first time it is needed."""
     project = Project.objects.filter(
         organisation=organisation, ward__isnull=True, kind=ProjectKind.ORGANISATION
@@ -266,7 +271,7 @@ def organisation_project_ensure(*, organisation: Any, actor: Any = None) -> Proj
 def project_update(
     *,
     project: Project,
-    actor: Any,
+    actor: User,
     aim_what: str,
     aim_how_much: str,
     aim_by_when: date | None,
@@ -300,13 +305,13 @@ def project_update(
         action="project.update",
         obj=project,
         summary=f"Updated {project.title}",
-        changes={k: [before[k], after[k]] for k in after if before[k] != after[k]},
+        changes=changes_between(before, after),
     )
     return project
 
 
 @transaction.atomic
-def measure_create_local(*, project: Project, actor: Any, **fields: Any) -> Measure:
+def measure_create_local(*, project: Project, actor: User, **fields: Any) -> Measure:
     """A measure of the project's own, added to its chosen measures."""
     measure = Measure(organisation_id=project.organisation_id, project=project, **fields)
     measure.full_clean()
@@ -329,7 +334,7 @@ def measure_create_local(*, project: Project, actor: Any, **fields: Any) -> Meas
 def change_idea_create(
     *,
     project: Project,
-    actor: Any,
+    actor: User,
     title: str = "",
     description: str = "",
     national_node: DriverNode | None = None,
@@ -364,7 +369,7 @@ def change_idea_create(
 
 
 @transaction.atomic
-def change_idea_set_status(*, idea: ChangeIdea, actor: Any, status: str) -> ChangeIdea:
+def change_idea_set_status(*, idea: ChangeIdea, actor: User, status: str) -> ChangeIdea:
     old = idea.status
     idea.status = status
     idea.save(update_fields=["status"])
@@ -380,33 +385,12 @@ def change_idea_set_status(*, idea: ChangeIdea, actor: Any, status: str) -> Chan
 
 # --- PDSA cycles -------------------------------------------------------------------------
 
-PLAN_FIELDS = [
-    "title",
-    "purpose",
-    "objective",
-    "questions",
-    "predictions",
-    "plan_who",
-    "plan_what",
-    "plan_when",
-    "plan_where",
-    "data_plan",
-    "planned_start",
-    "planned_end",
-    "involvement",
-    "involvement_notes",
-]
-DO_FIELDS = ["started_on", "carried_out_as_planned", "what_happened", "observations"]
-STUDY_FIELDS = ["results", "learning"]
-STAGE_FIELDS = {"plan": PLAN_FIELDS, "do": DO_FIELDS, "study": STUDY_FIELDS}
-STAGE_ORDER = [CycleStatus.PLAN, CycleStatus.DO, CycleStatus.STUDY, CycleStatus.ACT]
-
 
 @transaction.atomic
 def pdsa_cycle_create(
     *,
     change_idea: ChangeIdea,
-    actor: Any,
+    actor: User,
     previous: PDSACycle | None = None,
     participants: list[Any] | None = None,
     **fields: Any,
@@ -422,7 +406,7 @@ def pdsa_cycle_create(
         created_by=actor if getattr(actor, "pk", None) else None,
     )
     for name, value in fields.items():
-        if name not in PLAN_FIELDS:
+        if name not in stages.PLAN.fields:
             raise ValueError(f"{name} is not part of the plan")
         setattr(cycle, name, value)
     if not cycle.title:
@@ -439,23 +423,21 @@ def pdsa_cycle_create(
 def pdsa_cycle_update(
     *,
     cycle: PDSACycle,
-    actor: Any,
+    actor: User,
     stage: str,
     participants: list[Any] | None = None,
     **fields: Any,
 ) -> PDSACycle:
     """Save one stage's record (plan, do or study) without moving the cycle on."""
-    allowed = STAGE_FIELDS[stage]
+    allowed = stages.RECORDED[stage].fields
     if cycle.status == CycleStatus.COMPLETE:
         raise ValidationError("This cycle is complete and can no longer change.")
-    changes = {}
+    before = {name: str(getattr(cycle, name)) for name in fields}
     for name, value in fields.items():
         if name not in allowed:
             raise ValueError(f"{name} is not part of the {stage} stage")
-        old = getattr(cycle, name)
-        if old != value:
-            changes[name] = [str(old), str(value)]
         setattr(cycle, name, value)
+    changes = changes_between(before, {name: str(value) for name, value in fields.items()})
     cycle.full_clean()
     cycle.save()
     if participants is not None:
@@ -471,7 +453,7 @@ def pdsa_cycle_update(
 
 
 @transaction.atomic
-def pdsa_cycle_start(*, cycle: PDSACycle, actor: Any, started_on: date | None = None) -> PDSACycle:
+def pdsa_cycle_start(*, cycle: PDSACycle, actor: User, started_on: date | None = None) -> PDSACycle:
     """Move a planned cycle to 'do'. A cycle cannot start without predictions."""
     if cycle.status != CycleStatus.PLAN:
         raise ValidationError("Only a cycle being planned can start.")
@@ -497,7 +479,7 @@ def pdsa_cycle_start(*, cycle: PDSACycle, actor: Any, started_on: date | None = 
 
 
 @transaction.atomic
-def pdsa_cycle_advance(*, cycle: PDSACycle, actor: Any) -> PDSACycle:
+def pdsa_cycle_advance(*, cycle: PDSACycle, actor: User) -> PDSACycle:
     """Finish 'do' (to study) or 'study' (to act), checking the stage was recorded."""
     if cycle.status == CycleStatus.DO:
         if not cycle.what_happened.strip() or cycle.carried_out_as_planned is None:
@@ -526,10 +508,31 @@ def pdsa_cycle_advance(*, cycle: PDSACycle, actor: Any) -> PDSACycle:
 
 
 @transaction.atomic
+def pdsa_cycle_record(
+    *,
+    cycle: PDSACycle,
+    actor: User,
+    stage: str,
+    participants: list[Any] | None = None,
+    **fields: Any,
+) -> PDSACycle:
+    """Record a stage (plan, do or study) and, the first time do or study is recorded, move the
+    cycle on, in one transaction: a stage that cannot move on leaves nothing saved."""
+    current = stages.RECORDED[stage]
+    if not current.editable(cycle.status):
+        raise ValidationError(f"The {stage} stage cannot be changed now.")
+    moves_on = current.moves_on and cycle.status == current.status
+    pdsa_cycle_update(cycle=cycle, actor=actor, stage=stage, participants=participants, **fields)
+    if moves_on:
+        pdsa_cycle_advance(cycle=cycle, actor=actor)
+    return cycle
+
+
+@transaction.atomic
 def pdsa_cycle_decide(
     *,
     cycle: PDSACycle,
-    actor: Any,
+    actor: User,
     decision: str,
     next_step: str = "",
     abandon_reason: str = "",
@@ -586,7 +589,7 @@ def pdsa_cycle_decide(
 
 @transaction.atomic
 def pdsa_cycle_share(
-    *, cycle: PDSACycle, actor: Any, shared: bool, share_ward_name: bool
+    *, cycle: PDSACycle, actor: User, shared: bool, share_ward_name: bool
 ) -> PDSACycle:
     """Share a completed cycle with the whole programme's learning library (or stop sharing)."""
     if shared and cycle.status != CycleStatus.COMPLETE:
@@ -605,7 +608,7 @@ def pdsa_cycle_share(
 
 
 @transaction.atomic
-def change_idea_from_library(*, cycle: PDSACycle, project: Project, actor: Any) -> ChangeIdea:
+def change_idea_from_library(*, cycle: PDSACycle, project: Project, actor: User) -> ChangeIdea:
     """Start a change idea on one's own project from a shared cycle."""
     if not cycle.shared:
         raise ValidationError("That cycle is not in the learning library.")
@@ -637,7 +640,7 @@ def change_idea_from_library(*, cycle: PDSACycle, project: Project, actor: Any) 
 def progress_score_record(
     *,
     project: Project,
-    actor: Any,
+    actor: User,
     scored_by: str,
     month: date,
     score: Decimal,
@@ -713,7 +716,7 @@ def data_points_check(*, entries: list[Entry]) -> list[CleanEntry]:
 
 
 @transaction.atomic
-def data_points_save(*, entries: list[Entry], actor: Any) -> SaveResult:
+def data_points_save(*, entries: list[Entry], actor: User) -> SaveResult:
     """Check and save measure values all or nothing, record each change (old and new value)
     against the ward, and ask the charts to refresh their signals once committed."""
     clean = data_points_check(entries=entries)

@@ -9,7 +9,7 @@ from typing import Any
 
 from django.urls import reverse
 
-from culture_of_care.access import has_role, read_reach
+from culture_of_care.access import has_role, reaches_whole_organisation, read_reach
 from culture_of_care.accounts.roles import PROGRAMME_WIDE
 from culture_of_care.improvement.charts import labels
 from culture_of_care.improvement.charts import selectors as chart_selectors
@@ -64,8 +64,7 @@ def organisation_panel(user: Any, organisation: Any) -> dict[str, Any] | None:
     """The organisation's measures summary and its signals, for people who work across it."""
     if organisation is None:
         return None
-    reach = read_reach(user)
-    if not (reach.everything or organisation.pk in reach.organisation_ids):
+    if not reaches_whole_organisation(user, organisation):
         return None
     unreviewed = Signal.objects.visible_to(user).filter(
         organisation_id=organisation.pk, reviewed_at__isnull=True

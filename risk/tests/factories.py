@@ -161,7 +161,7 @@ def risk_scene(organisation, *, adviser=None) -> RiskParticipation:
     Safe to call more than once."""
     from datetime import timedelta
 
-    from risk.quarters import previous_quarter, quarter_start
+    from culture_of_care.periods import previous_quarter, quarter_start
 
     _theory, _nodes = risk_theory_with_domains()
     ensure_milestone_definitions()

@@ -9,13 +9,13 @@ import re
 from django.urls import reverse
 from django.utils import timezone
 
+from culture_of_care.periods import quarter_label, quarter_start
 from risk.models import (
     CareRecordAudit,
     MilestoneStatus,
     OrganisationMilestone,
     SelfAssessment,
 )
-from risk.quarters import quarter_label, quarter_start
 
 
 def _assessment_post(domains, quarter, *, level=4, evidence=""):
@@ -114,7 +114,7 @@ def test_adviser_records_assessment_milestone_and_audit_and_dashboard_reflects_e
 def test_ratings_are_compared_with_the_previous_quarter(
     client_for, risk_lead, participation, domains
 ):
-    from risk.quarters import previous_quarter
+    from culture_of_care.periods import previous_quarter
     from risk.tests.factories import assessment_with_levels
 
     org = participation.organisation
@@ -153,7 +153,7 @@ def test_programme_lead_sees_other_organisations_audits_under_small_number_rules
 
 
 def test_an_earlier_quarter_can_be_recorded(client_for, risk_lead, participation, domains):
-    from risk.quarters import previous_quarter
+    from culture_of_care.periods import previous_quarter
 
     org = participation.organisation
     earlier = previous_quarter(quarter_start(timezone.localdate()))

@@ -9,6 +9,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from culture_of_care.accounts.roles import Role
+from culture_of_care.periods import quarter_start
 from risk.models import (
     CareRecordAudit,
     Cohort,
@@ -17,7 +18,6 @@ from risk.models import (
     RiskParticipation,
     SelfAssessment,
 )
-from risk.quarters import quarter_start
 from risk.tests.factories import (
     CareRecordAuditFactory,
     PracticeExampleFactory,
@@ -322,6 +322,23 @@ def test_programme_lead_sees_suppressed_audit_numbers_on_an_organisations_page(
     assert ">* (*)<" in outsider  # 3 records: starred, percentage suppressed
     adviser = client_for(risk_lead).get(reverse("risk:audits", args=[org.ods_code])).text
     assert ">43</td>" in adviser and "3 (7%)" in adviser
+
+
+def test_changing_the_small_number_setting_changes_the_suppressed_audit_figures(
+    client_for, programme_lead, participation, settings
+):
+    org = participation.organisation
+    CareRecordAuditFactory(
+        organisation=org, sample_size=43, with_formulation=7, plan_with_person=17
+    )
+    url = reverse("risk:audits", args=[org.ods_code])
+    client = client_for(programme_lead)
+    assert ">5 (16%)<" in client.get(url).text  # 7 records: shown, rounded to 5
+    settings.SUPPRESSION = {"min_count": 10, "round_to": 5, "min_bed_days": 100}
+    page = client.get(url).text
+    assert ">5 (16%)<" not in page
+    assert ">* (*)<" in page  # 7 is now under the threshold
+    assert ">15 (40%)<" in page  # 17 of 43 is still shown, rounded
 
 
 def test_the_current_quarter_is_the_default(client_for, risk_lead, participation, domains):

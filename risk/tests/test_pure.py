@@ -6,8 +6,8 @@ from datetime import date
 
 import pytest
 
-from risk import small_numbers
-from risk.quarters import (
+from culture_of_care import suppression
+from culture_of_care.periods import (
     next_quarter,
     previous_quarter,
     quarter_end,
@@ -16,7 +16,7 @@ from risk.quarters import (
     recent_quarters,
 )
 
-RULES = small_numbers.Rules(min_count=5, round_to=5)
+RULES = suppression.Rules(min_count=5, round_to=5)
 
 
 @pytest.mark.parametrize(
@@ -59,21 +59,19 @@ def test_quarter_arithmetic_crosses_years():
     ],
 )
 def test_counts_under_five_are_starred_and_others_rounded_to_five(count, shown):
-    assert small_numbers.show_count(count, RULES) == shown
+    assert suppression.show_count(count, RULES) == shown
 
 
 def test_percentages_are_suppressed_when_either_part_is_small():
-    assert small_numbers.show_percentage(4, 40, RULES) == "*"
-    assert small_numbers.show_percentage(4, 4, RULES) == "*"
-    assert small_numbers.show_percentage(20, 40, RULES) == "50%"
-    assert small_numbers.publishable_pair(3, 40, RULES) is None
-    assert small_numbers.publishable_pair(12, 41, RULES) == (10, 40)
+    assert suppression.show_percentage(4, 40, RULES) == "*"
+    assert suppression.show_percentage(4, 4, RULES) == "*"
+    assert suppression.show_percentage(20, 40, RULES) == "50%"
+    assert suppression.publishable_pair(3, 40, RULES) is None
+    assert suppression.publishable_pair(12, 41, RULES) == (10, 40)
 
 
 def test_thresholds_come_from_settings(settings):
     settings.SUPPRESSION = {"min_count": 10, "round_to": 10, "min_bed_days": 100}
-    from risk.selectors import suppression_rules
-
-    rules = suppression_rules()
-    assert small_numbers.show_count(9, rules) == "*"
-    assert small_numbers.show_count(14, rules) == "10"
+    rules = suppression.Rules.from_settings()
+    assert suppression.show_count(9, rules) == "*"
+    assert suppression.show_count(14, rules) == "10"

@@ -9,8 +9,8 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from culture_of_care.improvement.data_entry import add_months, month_start
 from culture_of_care.improvement.models import DataPoint, Measure, PDSACycle, ProgressScore
+from culture_of_care.periods import add_months, month_start
 from tests.system.browser import check_axe, log_in_as
 
 pytestmark = [pytest.mark.system, pytest.mark.xdist_group("browser")]

@@ -6,6 +6,7 @@ from __future__ import annotations
 import pytest
 from django.urls import reverse
 
+from culture_of_care.improvement import services
 from culture_of_care.improvement.models import Measure
 from culture_of_care.improvement.tests.factories import (
     ChangeIdeaFactory,
@@ -18,6 +19,7 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def objects(project, org):
+    services.organisation_project_ensure(organisation=org)  # as onboarding does
     idea = ChangeIdeaFactory(project=project)
     cycle = PDSACycleFactory(change_idea=idea)
     done = CompletedCycleFactory(change_idea=idea, number=2)

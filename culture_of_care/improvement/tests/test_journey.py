@@ -10,7 +10,6 @@ from django.urls import reverse
 from django.utils import timezone
 
 from culture_of_care.audit.models import AuditEntry
-from culture_of_care.improvement.data_entry import add_months, month_start
 from culture_of_care.improvement.models import (
     ChangeIdea,
     ChangeIdeaStatus,
@@ -21,6 +20,7 @@ from culture_of_care.improvement.models import (
     PDSACycle,
     ProgressScore,
 )
+from culture_of_care.periods import add_months, month_start
 
 pytestmark = pytest.mark.django_db
 

@@ -31,6 +31,24 @@ def test_ward_project_ensure_is_idempotent_and_brings_the_team(ward, ward_member
     assert first.change_theory.level == "ward"
 
 
+@pytest.mark.parametrize("page", ["improvement:ward_project", "improvement:ward_data"])
+def test_opening_a_wards_pages_never_creates_its_project(client_for, ward, ward_member, page):
+    response = client_for(ward_member).get(reverse(page, args=[ward.pk]))
+    assert response.status_code == 404
+    assert "Willow Ward has no improvement project yet" in response.text
+    assert not Project.objects.exists()
+    services.ward_project_ensure(ward=ward)  # as onboarding does
+    assert client_for(ward_member).get(reverse(page, args=[ward.pk])).status_code == 302
+
+
+def test_opening_the_middle_tier_page_never_creates_the_project(client_for, org, org_lead):
+    url = reverse("improvement:organisation_project", args=[org.ods_code])
+    response = client_for(org_lead).get(url)
+    assert response.status_code == 404
+    assert "has no improvement project yet" in response.text
+    assert not Project.objects.exists()
+
+
 def test_organisation_project_ensure(org, org_lead):
     project = services.organisation_project_ensure(organisation=org)
     assert services.organisation_project_ensure(organisation=org) == project

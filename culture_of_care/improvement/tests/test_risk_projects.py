@@ -47,3 +47,24 @@ def test_ward_member_cannot_change_the_organisations_risk_project(
     url = reverse("improvement:change_idea_add", args=[risk_project.pk])
     # Risk work is organisation-level: a ward member does not reach it at all.
     assert client_for(ward_member).get(url).status_code == 404
+
+
+def test_the_record_says_who_may_change_it(risk_lead, ward_member, risk_project, ward):
+    """One access domain, read from the record: no caller needs to name it."""
+    from culture_of_care.access import can_edit, ensure_editable
+    from culture_of_care.improvement.models import PDSACycle, Project
+
+    ensure_editable(risk_project, risk_lead)  # an NCISH adviser changes the risk project
+    idea = ChangeIdeaFactory(
+        project=risk_project, ward=None, organisation=risk_project.organisation
+    )
+    assert can_edit(idea, risk_lead)
+    ward_project = ProjectFactory(ward=ward)
+    assert not can_edit(ward_project, risk_lead)
+    assert can_edit(ward_project, ward_member)
+    # The queryset asks the same question row by row.
+    editable = set(Project.objects.editable_by(risk_lead).values_list("pk", flat=True))
+    assert risk_project.pk in editable
+    assert ward_project.pk not in editable
+    assert list(Project.objects.editable_by(ward_member)) == [ward_project]
+    assert not PDSACycle.objects.editable_by(risk_lead).filter(change_idea__project=ward_project)

@@ -4,16 +4,18 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.core.exceptions import PermissionDenied
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
 
 from culture_of_care.access import (
     ensure_editable,
     get_visible_or_404,
-    is_programme_admin,
-    read_reach,
+    require_programme_admin,
 )
+from culture_of_care.accounts.models import User
 from culture_of_care.improvement.models import ChangeIdea, PDSACycle, Project
+from organisations.models import Organisation
+from wards.models import Ward
 
 PROJECT_RELATED = ("ward", "ward__service_type", "ward__qi_coach", "organisation", "change_theory")
 
@@ -24,7 +26,7 @@ def visible_project(request: HttpRequest, pk: int) -> Project:
 
 def editable_project(request: HttpRequest, pk: int) -> Project:
     project = visible_project(request, pk)
-    ensure_editable(project, request.user, project.edit_domain)
+    ensure_editable(project, request.user)
     return project
 
 
@@ -38,7 +40,7 @@ def visible_idea(request: HttpRequest, pk: int) -> ChangeIdea:
 
 def editable_idea(request: HttpRequest, pk: int) -> ChangeIdea:
     idea = visible_idea(request, pk)
-    ensure_editable(idea, request.user, idea.edit_domain)
+    ensure_editable(idea, request.user)
     return idea
 
 
@@ -58,19 +60,12 @@ def visible_cycle(request: HttpRequest, pk: int) -> PDSACycle:
 
 def editable_cycle(request: HttpRequest, pk: int) -> PDSACycle:
     cycle = visible_cycle(request, pk)
-    ensure_editable(cycle, request.user, cycle.edit_domain)
+    ensure_editable(cycle, request.user)
     return cycle
 
 
-def require_admin(user: Any) -> None:
-    if not is_programme_admin(user):
-        raise PermissionDenied("Only programme admins can change the national change theories.")
-
-
-def require_reach(user: Any) -> None:
-    """Pages for everyone in the programme: anyone with a role."""
-    if read_reach(user).is_empty:
-        raise PermissionDenied("Your account does not have a role in the programme yet.")
+def require_theory_admin(user: User) -> None:
+    require_programme_admin(user, "Only programme admins can change the national change theories.")
 
 
 def team_people(project: Project) -> Any:
@@ -83,3 +78,8 @@ def team_people(project: Project) -> Any:
         condition = {"role_assignments__organisation_id": project.organisation_id}
     current = User.objects.filter(is_active=True, **condition)
     return (current | User.objects.filter(projects=project)).distinct().order_by("full_name")
+
+
+def no_project(request: HttpRequest, place: Ward | Organisation) -> HttpResponse:
+    """The plain page for a ward or organisation whose project onboarding has not made."""
+    return render(request, "improvement/no_project.html", {"place": place}, status=404)

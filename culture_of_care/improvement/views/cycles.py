@@ -12,10 +12,9 @@ from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from culture_of_care.access import can_edit
-from culture_of_care.improvement import selectors, services
+from culture_of_care.improvement import selectors, services, stages
 from culture_of_care.improvement.forms import ActForm, DoForm, PlanForm, ShareForm, StudyForm
 from culture_of_care.improvement.models import CycleStatus, Decision, PDSACycle
-from culture_of_care.improvement.services import DO_FIELDS, PLAN_FIELDS, STUDY_FIELDS
 from culture_of_care.improvement.views.common import (
     editable_cycle,
     editable_idea,
@@ -24,21 +23,13 @@ from culture_of_care.improvement.views.common import (
     visible_project,
 )
 
-STAGES = [
-    ("plan", "Plan", "What you will test and what you predict"),
-    ("do", "Do", "What happened when you tried it"),
-    ("study", "Study", "Results compared with your predictions"),
-    ("act", "Act", "Adopt, adapt or abandon"),
-]
-STATUS_ORDER = ["plan", "do", "study", "act", "complete"]
-
 
 def task_list(cycle: PDSACycle, editable: bool) -> list[dict]:
     """Each stage's state for the NHS.UK task list: completed, in progress, or not yet, with a
     link where the stage can be filled in now."""
-    position = STATUS_ORDER.index(cycle.status)
+    position = stages.STATUS_ORDER.index(cycle.status)
     items = []
-    for index, (code, label, hint) in enumerate(STAGES):
+    for index, stage in enumerate(stages.STAGES):
         if index < position:
             state = "Completed"
         elif index == position:
@@ -46,13 +37,21 @@ def task_list(cycle: PDSACycle, editable: bool) -> list[dict]:
         else:
             state = "Cannot start yet"
         href = ""
-        if editable and cycle.status in STAGE_STATUSES.get(code, [CycleStatus.ACT]):
+        if editable and stage.editable(cycle.status):
             href = (
                 reverse("improvement:cycle_act", args=[cycle.pk])
-                if code == "act"
-                else reverse("improvement:cycle_stage", args=[cycle.pk, code])
+                if stage is stages.ACT
+                else reverse("improvement:cycle_stage", args=[cycle.pk, stage.code])
             )
-        items.append({"code": code, "label": label, "hint": hint, "state": state, "href": href})
+        items.append(
+            {
+                "code": stage.code,
+                "label": stage.label,
+                "hint": stage.hint,
+                "state": state,
+                "href": href,
+            }
+        )
     return items
 
 
@@ -67,7 +66,7 @@ def cycle_add(request: HttpRequest, pk: int) -> HttpResponse:
             change_idea=idea,
             actor=request.user,
             participants=list(data["participants"]),
-            **{name: data[name] for name in PLAN_FIELDS},
+            **{name: data[name] for name in stages.PLAN.fields},
         )
         messages.success(request, f"Cycle {cycle.number} is planned.")
         return redirect("improvement:cycle", pk=cycle.pk)
@@ -81,7 +80,7 @@ def cycle_add(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def cycle_detail(request: HttpRequest, pk: int, start_error: str = "") -> HttpResponse:
     cycle = visible_cycle(request, pk)
-    editable = can_edit(cycle, request.user, cycle.edit_domain)
+    editable = can_edit(cycle, request.user)
     return render(
         request,
         "improvement/cycle_detail.html",
@@ -103,21 +102,14 @@ def cycle_detail(request: HttpRequest, pk: int, start_error: str = "") -> HttpRe
 
 
 STAGE_FORMS = {"plan": PlanForm, "do": DoForm, "study": StudyForm}
-STAGE_FIELD_LISTS = {"plan": PLAN_FIELDS, "do": DO_FIELDS, "study": STUDY_FIELDS}
-# Which statuses each stage can be edited in (plan stays editable until the cycle starts).
-STAGE_STATUSES = {
-    "plan": [CycleStatus.PLAN],
-    "do": [CycleStatus.DO, CycleStatus.STUDY],
-    "study": [CycleStatus.STUDY, CycleStatus.ACT],
-}
 
 
 @login_required
 def cycle_stage(request: HttpRequest, pk: int, stage: str) -> HttpResponse:
-    if stage not in STAGE_FORMS:
+    if stage not in stages.RECORDED:
         raise Http404("Not found")
     cycle = editable_cycle(request, pk)
-    if cycle.status not in STAGE_STATUSES[stage]:
+    if not stages.RECORDED[stage].editable(cycle.status):
         messages.error(request, f"The {stage} stage cannot be changed now.")
         return redirect("improvement:cycle", pk=cycle.pk)
     form_class = STAGE_FORMS[stage]
@@ -128,16 +120,13 @@ def cycle_stage(request: HttpRequest, pk: int, stage: str) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
-            services.pdsa_cycle_update(
+            services.pdsa_cycle_record(
                 cycle=cycle,
                 actor=request.user,
                 stage=stage,
                 participants=list(data["participants"]) if stage == "plan" else None,
-                **{name: data[name] for name in STAGE_FIELD_LISTS[stage]},
+                **{name: data[name] for name in stages.RECORDED[stage].fields},
             )
-            # Saving "do" or "study" for the first time moves the cycle on to the next stage.
-            if (stage, cycle.status) in (("do", CycleStatus.DO), ("study", CycleStatus.STUDY)):
-                services.pdsa_cycle_advance(cycle=cycle, actor=request.user)
         except ValidationError as exc:
             form.add_error(None, exc)
         else:
@@ -173,7 +162,7 @@ def cycle_start(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def cycle_act(request: HttpRequest, pk: int) -> HttpResponse:
     cycle = editable_cycle(request, pk)
-    if cycle.status != CycleStatus.ACT:
+    if not stages.ACT.editable(cycle.status):
         messages.error(request, "Record the study before deciding what to do next.")
         return redirect("improvement:cycle", pk=cycle.pk)
     form = ActForm(request.POST or None)
@@ -261,7 +250,7 @@ def project_cycles(request: HttpRequest, pk: int) -> HttpResponse:
         "view": view,
         "status": status,
         "statuses": CycleStatus.choices,
-        "can_edit": can_edit(project, request.user, project.edit_domain),
+        "can_edit": can_edit(project, request.user),
     }
     if view == "timeline":
         context["timeline"] = selectors.timeline(cycles[:500])

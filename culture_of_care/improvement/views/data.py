@@ -8,18 +8,22 @@ from datetime import date
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
-from django.apps import apps
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 
-from culture_of_care.access import can_edit, get_editable_or_403, get_visible_or_404
+from culture_of_care.access import (
+    Domain,
+    can_edit,
+    ensure_may_change_in,
+    get_editable_or_403,
+    get_visible_or_404,
+)
 from culture_of_care.improvement import selectors, services
 from culture_of_care.improvement.data_entry import (
     EQUITY_GROUPS,
     Entry,
-    month_label,
     parse_month,
     read_pasted,
     read_upload,
@@ -27,11 +31,10 @@ from culture_of_care.improvement.data_entry import (
 from culture_of_care.improvement.forms import GridWindowForm, PasteForm, UploadForm
 from culture_of_care.improvement.models import ALL_GROUPS, Measure, Project, ProjectKind
 from culture_of_care.improvement.services import DataEntryError
-from culture_of_care.improvement.views.common import visible_project
-
-# The element apps are reached by model name only (DESIGN.md: improvement never imports them).
-Organisation = apps.get_model("organisations", "Organisation")
-Ward = apps.get_model("wards", "Ward")
+from culture_of_care.improvement.views.common import no_project, visible_project
+from culture_of_care.periods import month_label
+from organisations.models import Organisation
+from wards.models import Ward
 
 CELL = re.compile(r"^(?P<part>[nd])-(?P<measure>\d+)-(?P<period>\d{4}-\d{2})$")
 
@@ -66,7 +69,7 @@ def _ward_project(request: HttpRequest, pk: int) -> Project:
 def data_grid(request: HttpRequest, pk: int) -> HttpResponse:
     project = _ward_project(request, pk)
     ward = project.ward
-    editable = can_edit(project, request.user, "qi")
+    editable = can_edit(project, request.user)
     window = GridWindowForm(request.GET or None)
     start = window.cleaned_data.get("start") if window.is_valid() else None
     periods = selectors.grid_periods(ward, start=start)
@@ -78,7 +81,7 @@ def data_grid(request: HttpRequest, pk: int) -> HttpResponse:
     paste_form = PasteForm(request.POST or None)
     if request.method == "POST":
         if not editable:
-            get_editable_or_403(Project, request.user, "qi", pk=project.pk)
+            get_editable_or_403(Project, request.user, pk=project.pk)
         submitted = {k: v for k, v in request.POST.items() if CELL.match(k)}
         entries, errors = _grid_entries(submitted, measures, ward, values)
         if paste_form.is_valid() and paste_form.cleaned_data["pasted"].strip():
@@ -228,14 +231,14 @@ def data_groups(request: HttpRequest, pk: int, measure_pk: int, period: str) -> 
     measure = project.measures.filter(pk=measure_pk, disaggregated=True).first()
     if measure is None or month is None:
         raise Http404("Not found")
-    editable = can_edit(project, request.user, "qi")
+    editable = can_edit(project, request.user)
     existing = selectors.group_values(ward, measure, month)
     groups = [(ALL_GROUPS, "All groups (the total)"), *EQUITY_GROUPS]
     submitted: dict[str, str] = {}
     errors: list[str] = []
     if request.method == "POST":
         if not editable:
-            get_editable_or_403(Project, request.user, "qi", pk=project.pk)
+            get_editable_or_403(Project, request.user, pk=project.pk)
         submitted = dict(request.POST.items())
         entries = []
         for code, _label in groups:
@@ -293,7 +296,8 @@ SESSION_KEY = "improvement-upload-{}"
 @login_required
 def organisation_upload(request: HttpRequest, ods_code: str) -> HttpResponse:
     """Upload one month for all the organisation's wards: check first, then save all or none."""
-    organisation = get_editable_or_403(Organisation, request.user, "qi", ods_code=ods_code.upper())
+    organisation = get_visible_or_404(Organisation, request.user, ods_code=ods_code.upper())
+    ensure_may_change_in(organisation, request.user, Domain.QI)
     key = SESSION_KEY.format(organisation.id)
     form = UploadForm()
     context: dict[str, Any] = {"organisation": organisation}
@@ -363,7 +367,9 @@ def organisation_upload(request: HttpRequest, ods_code: str) -> HttpResponse:
 def _org_wards(request: HttpRequest, organisation: Organisation) -> dict[str, Ward]:
     return {
         w.code.lower(): w
-        for w in Ward.objects.editable_by(request.user, "qi").filter(organisation=organisation)
+        for w in Ward.objects.where_may_change(request.user, Domain.QI).filter(
+            organisation=organisation
+        )
     }
 
 
@@ -373,7 +379,7 @@ def _org_measures(
     """Each ward's measures by lower-case code (national codes, and local ones)."""
     out: dict[int, dict[str, Measure]] = {}
     national = {m.code.lower(): m for m in Measure.objects.national().filter(is_active=True)}
-    projects = Project.objects.editable_by(request.user, "qi").filter(
+    projects = Project.objects.editable_by(request.user).filter(
         organisation=organisation, kind=ProjectKind.WARD
     )
     local = Measure.objects.visible_to(request.user).filter(project__in=projects, is_active=True)
@@ -447,5 +453,7 @@ def _stored_entries(
 @login_required
 def ward_data(request: HttpRequest, ward_pk: int) -> HttpResponse:
     ward = get_visible_or_404(Ward, request.user, pk=ward_pk)
-    project = services.ward_project_ensure(ward=ward, actor=request.user)
+    project = selectors.ward_project(ward)
+    if project is None:
+        return no_project(request, ward)
     return redirect("improvement:data", pk=project.pk)

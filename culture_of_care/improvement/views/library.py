@@ -9,15 +9,15 @@ from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 
+from culture_of_care.access import require_some_role
 from culture_of_care.improvement import selectors, services
 from culture_of_care.improvement.forms import LibrarySearchForm, StartFromLibraryForm
 from culture_of_care.improvement.models import Project, ProjectKind
-from culture_of_care.improvement.views.common import require_reach
 
 
 @login_required
 def library(request: HttpRequest) -> HttpResponse:
-    require_reach(request.user)
+    require_some_role(request.user)
     form = LibrarySearchForm(request.GET or None)
     filters = {}
     if form.is_valid():
@@ -42,7 +42,7 @@ def library(request: HttpRequest) -> HttpResponse:
 
 def _own_projects(request: HttpRequest):
     return (
-        Project.objects.editable_by(request.user, "qi")
+        Project.objects.editable_by(request.user)
         .filter(kind=ProjectKind.WARD)
         .select_related("ward")
         .order_by("ward__name")
@@ -51,7 +51,7 @@ def _own_projects(request: HttpRequest):
 
 @login_required
 def library_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    require_reach(request.user)
+    require_some_role(request.user)
     cycle = selectors.library_cycle(pk)
     if cycle is None:
         raise Http404("Not found")
@@ -70,7 +70,7 @@ def library_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def library_start(request: HttpRequest, pk: int) -> HttpResponse:
     """Start a change idea on one's own ward from a shared cycle."""
-    require_reach(request.user)
+    require_some_role(request.user)
     cycle = selectors.library_cycle(pk)
     if cycle is None:
         raise Http404("Not found")

@@ -2,15 +2,14 @@
 
 from __future__ import annotations
 
-from django.apps import apps
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
-from culture_of_care.access import can_edit, get_visible_or_404, read_reach
+from culture_of_care.access import can_edit, get_visible_or_404, require_whole_organisation
 from culture_of_care.improvement import selectors, services
 from culture_of_care.improvement.forms import (
     ChangeIdeaForm,
@@ -22,21 +21,22 @@ from culture_of_care.improvement.models import PDSACycle
 from culture_of_care.improvement.views.common import (
     editable_idea,
     editable_project,
+    no_project,
     team_people,
     visible_idea,
     visible_project,
 )
-
-# The element apps are reached by model name only (DESIGN.md: improvement never imports them).
-Organisation = apps.get_model("organisations", "Organisation")
-Ward = apps.get_model("wards", "Ward")
+from organisations.models import Organisation
+from wards.models import Ward
 
 
 @login_required
 def ward_project(request: HttpRequest, ward_pk: int) -> HttpResponse:
-    """A ward's project (made the first time anyone opens it, as onboarding would)."""
+    """A ward's project (made at onboarding; opening the page never creates one)."""
     ward = get_visible_or_404(Ward, request.user, pk=ward_pk)
-    project = services.ward_project_ensure(ward=ward, actor=request.user)
+    project = selectors.ward_project(ward)
+    if project is None:
+        return no_project(request, ward)
     return redirect("improvement:project", pk=project.pk)
 
 
@@ -44,9 +44,10 @@ def ward_project(request: HttpRequest, ward_pk: int) -> HttpResponse:
 def organisation_project(request: HttpRequest, ods_code: str) -> HttpResponse:
     organisation = get_visible_or_404(Organisation, request.user, ods_code=ods_code.upper())
     # The middle-tier project is the organisation's own: ward-only users do not reach it.
-    if not read_reach(request.user).covers(organisation_id=organisation.id):
-        raise Http404("Not found")
-    project = services.organisation_project_ensure(organisation=organisation, actor=request.user)
+    require_whole_organisation(request.user, organisation)
+    project = selectors.organisation_project(organisation)
+    if project is None:
+        return no_project(request, organisation)
     return redirect("improvement:project", pk=project.pk)
 
 
@@ -61,7 +62,7 @@ def project_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "improvement/project_detail.html",
         {
             "project": project,
-            "can_edit": can_edit(project, request.user, project.edit_domain),
+            "can_edit": can_edit(project, request.user),
             "measures": project.measures.order_by("organisation", "order", "name"),
             "ideas": selectors.change_ideas_for(project),
             "cycle_count": cycles.count(),
@@ -145,7 +146,7 @@ def change_idea_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "project": idea.project,
             "drivers": idea.drivers.prefetch_related("commitments"),
             "cycles": idea.cycles.order_by("number"),
-            "can_edit": can_edit(idea, request.user, idea.edit_domain),
+            "can_edit": can_edit(idea, request.user),
             "status_form": ChangeIdeaStatusForm(initial={"status": idea.status}),
         },
     )

@@ -9,16 +9,16 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
-from culture_of_care.access import is_programme_admin
+from culture_of_care.access import is_programme_admin, require_some_role
 from culture_of_care.improvement import selectors, services
 from culture_of_care.improvement.forms import DriverNodeForm
 from culture_of_care.improvement.models import ChangeTheory, DriverNode, TheoryLevel, TheoryStatus
-from culture_of_care.improvement.views.common import require_admin, require_reach
+from culture_of_care.improvement.views.common import require_theory_admin
 
 
 @login_required
 def theory_list(request: HttpRequest) -> HttpResponse:
-    require_reach(request.user)
+    require_some_role(request.user)
     theories = list(ChangeTheory.objects.order_by("level", "-version"))
     levels = [
         {"level": label, "code": code, "theories": [t for t in theories if t.level == code]}
@@ -33,7 +33,7 @@ def theory_list(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def theory_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    require_reach(request.user)
+    require_some_role(request.user)
     theory = get_object_or_404(ChangeTheory, pk=pk)
     is_admin = is_programme_admin(request.user)
     if theory.status == TheoryStatus.DRAFT and not is_admin:
@@ -56,7 +56,7 @@ def theory_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def theory_new_version(request: HttpRequest, pk: int) -> HttpResponse:
-    require_admin(request.user)
+    require_theory_admin(request.user)
     theory = get_object_or_404(ChangeTheory, pk=pk)
     try:
         draft = services.change_theory_new_version(theory=theory, actor=request.user)
@@ -70,7 +70,7 @@ def theory_new_version(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def theory_publish(request: HttpRequest, pk: int) -> HttpResponse:
-    require_admin(request.user)
+    require_theory_admin(request.user)
     theory = get_object_or_404(ChangeTheory, pk=pk)
     try:
         services.change_theory_publish(theory=theory, actor=request.user)
@@ -86,7 +86,7 @@ def theory_publish(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def _draft(request: HttpRequest, pk: int) -> ChangeTheory:
-    require_admin(request.user)
+    require_theory_admin(request.user)
     theory = get_object_or_404(ChangeTheory, pk=pk)
     if theory.status != TheoryStatus.DRAFT:
         messages.error(request, "Published versions cannot change. Open a new version to edit.")
