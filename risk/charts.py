@@ -15,11 +15,11 @@ from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 
+from culture_of_care import suppression
 from culture_of_care.improvement.charts import labels
 from culture_of_care.improvement.charts.compute import compute_chart
 from culture_of_care.improvement.charts.results import Chart, Scope, SeriesInput
 from culture_of_care.improvement.charts.summary import table_rows
-from risk import small_numbers
 from risk.models import AUDIT_MEASURES
 from risk.selectors import AuditQuarter
 
@@ -61,7 +61,7 @@ class AuditChart:
 
 
 def audit_charts(
-    series: list[AuditQuarter], *, rules: small_numbers.Rules | None = None
+    series: list[AuditQuarter], *, rules: suppression.Rules | None = None
 ) -> list[AuditChart]:
     """One p-chart per audit measure. Pass ``rules`` to apply the small-number rules."""
     return [
@@ -77,23 +77,23 @@ def measure_chart(
     title: str,
     improvement: str,
     *,
-    rules: small_numbers.Rules | None = None,
+    rules: suppression.Rules | None = None,
 ) -> AuditChart:
     rows: list[tuple[date, float, float]] = []
     shown: list[tuple[str, str, str]] = []
     suppressed = False
     for entry in series:
         x, n = entry.counts[name], entry.sample_size
-        pair = (x, n) if rules is None or not n else small_numbers.publishable_pair(x, n, rules)
+        pair = (x, n) if rules is None or not n else suppression.publishable_pair(x, n, rules)
         if pair is None:
             # Charted as a period without a denominator: no point, no limits, a gap.
             rows.append((entry.quarter, 0, 0))
             suppressed = True
             shown.append(
                 (
-                    small_numbers.show_count(x, rules),
-                    small_numbers.show_count(n, rules),
-                    small_numbers.SUPPRESSED,
+                    suppression.show_count(x, rules),
+                    suppression.show_count(n, rules),
+                    suppression.SUPPRESSED,
                 )
             )
             continue
@@ -128,7 +128,7 @@ def measure_chart(
     return audit
 
 
-def _summary(audit: AuditChart, measure: AuditMeasure, rules: small_numbers.Rules | None) -> str:
+def _summary(audit: AuditChart, measure: AuditMeasure, rules: suppression.Rules | None) -> str:
     chart = audit.chart
     if not chart.has_data:
         text = "There are not enough records to show this measure."

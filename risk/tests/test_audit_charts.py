@@ -10,11 +10,11 @@ from decimal import Decimal
 import pytest
 from django.urls import reverse
 
+from culture_of_care import suppression
 from culture_of_care.improvement.charts.results import Scope
 from culture_of_care.improvement.charts.selectors import chart_for
 from culture_of_care.improvement.charts.svg import IMPROVEMENT, chart_svg
 from culture_of_care.improvement.tests.chart_factories import MeasureFactory, add_series
-from risk import small_numbers
 from risk.charts import measure_chart
 from risk.models import AUDIT_FIELDS
 from risk.selectors import AuditQuarter
@@ -82,7 +82,7 @@ def test_a_risk_audit_chart_draws_like_a_ward_chart_of_the_same_numbers(ward):
 def test_a_suppressed_quarter_is_a_gap_not_a_point():
     series = audit_series()
     series[3] = AuditQuarter(series[3].quarter, 4, {name: 2 for name in AUDIT_FIELDS})
-    rules = small_numbers.Rules(min_count=5, round_to=5)
+    rules = suppression.Rules(min_count=5, round_to=5)
     audit = measure_chart(
         series, "with_formulation", "Records with a safety formulation", "increase", rules=rules
     )

@@ -13,10 +13,9 @@ from collections.abc import Sequence
 from datetime import date
 from typing import Any, TypeVar
 
-from django.conf import settings
 from django.db.models import BooleanField, ExpressionWrapper, Model, Q, QuerySet, Sum
 
-from culture_of_care.improvement import suppression
+from culture_of_care import suppression
 from culture_of_care.improvement.charts import labels
 from culture_of_care.improvement.charts.compute import compute_chart
 from culture_of_care.improvement.charts.results import (
@@ -298,7 +297,7 @@ def equity_view(scope: Scope, measure: Measure) -> dict[str, Any] | None:
         )
         for code, name in EQUITY_GROUPS
     ]
-    rules = suppression.Rules(**settings.SUPPRESSION)
+    rules = suppression.Rules.from_settings()
     is_rate = measure.kind == MeasureKind.RATE
     multiplier = float(measure.multiplier or 1) if is_rate else 100.0
     table = suppression.equity_table(

@@ -6,10 +6,9 @@ import math
 
 import pytest
 
-from culture_of_care.improvement.suppression import (
+from culture_of_care.suppression import (
     GroupInput,
     Rules,
-    count_display,
     equity_table,
     rate,
     rate_is_suppressed,
@@ -17,6 +16,7 @@ from culture_of_care.improvement.suppression import (
     round_half_up,
     secondary_suppress,
 )
+from culture_of_care.suppression import show_count as count_display
 
 
 @pytest.mark.parametrize(
