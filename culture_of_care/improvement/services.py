@@ -763,6 +763,7 @@ def data_points_save(*, entries: list[Entry], actor: User) -> SaveResult:
                     equity_group=e.group,
                     numerator=e.numerator,
                     denominator=e.denominator,
+                    note=e.note,
                     entered_by=user,
                 )
             )
@@ -771,13 +772,18 @@ def data_points_save(*, entries: list[Entry], actor: User) -> SaveResult:
                 "numerator": ["", _fmt(e.numerator)],
                 "denominator": ["", _fmt(e.denominator)],
             }
-        elif point.numerator != e.numerator or point.denominator != e.denominator:
+        elif (
+            point.numerator != e.numerator
+            or point.denominator != e.denominator
+            or (e.note and e.note != point.note)
+        ):
             changes_by_ward[e.ward.id][label] = {
                 "numerator": [_fmt(point.numerator), _fmt(e.numerator)],
                 "denominator": [_fmt(point.denominator), _fmt(e.denominator)],
             }
             point.numerator = e.numerator
             point.denominator = e.denominator
+            point.note = e.note or point.note
             point.entered_by = user
             point.updated_at = timezone.now()
             to_update.append(point)
@@ -789,7 +795,7 @@ def data_points_save(*, entries: list[Entry], actor: User) -> SaveResult:
     DataPoint.objects.filter(id__in=to_delete).delete()
     DataPoint.objects.bulk_create(to_create)
     DataPoint.objects.bulk_update(
-        to_update, ["numerator", "denominator", "entered_by", "updated_at"]
+        to_update, ["numerator", "denominator", "note", "entered_by", "updated_at"]
     )
     for ward_id, changes in changes_by_ward.items():
         ward = wards[ward_id]

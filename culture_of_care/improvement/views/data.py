@@ -217,6 +217,7 @@ def _pasted_entries(
                 cells[3] if len(cells) > 3 else "",
                 group=group,
                 where=where,
+                note=cells[5] if len(cells) > 5 else "",
             )
         )
     return entries, errors
