@@ -269,6 +269,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "culture_of_care.accounts.tasks.send_daily_digests",
         "schedule": crontab(hour=7, minute=0),
     },
+    "refresh-dashboard-snapshots": {
+        "task": "culture_of_care.reporting.tasks.refresh_all_snapshots",
+        "schedule": crontab(hour=2, minute=30),
+    },
     "expire-invitations": {
         "task": "culture_of_care.accounts.tasks.purge_expired_invitations",
         "schedule": crontab(hour=3, minute=15),

@@ -17,7 +17,7 @@ from django.utils import timezone
 from culture_of_care.accounts.models import User
 from culture_of_care.accounts.roles import Role
 from culture_of_care.audit.services import audit_record, changes_between
-from culture_of_care.improvement import stages
+from culture_of_care.improvement import events, stages
 from culture_of_care.improvement.data_entry import (
     CleanEntry,
     Entry,
@@ -475,6 +475,7 @@ def pdsa_cycle_start(*, cycle: PDSACycle, actor: User, started_on: date | None =
         idea.status = ChangeIdeaStatus.TESTING
         idea.save(update_fields=["status"])
     audit_record(actor=actor, action="pdsa_cycle.start", obj=cycle, summary=f"Started {cycle}")
+    events.data_changed(cycle.organisation_id)
     return cycle
 
 
@@ -584,6 +585,7 @@ def pdsa_cycle_decide(
         summary=f"{cycle}: {cycle.get_decision_display()}",
         changes={"decision": ["", decision]},
     )
+    events.data_changed(cycle.organisation_id)
     return next_cycle
 
 
@@ -675,6 +677,7 @@ def progress_score_record(
         summary=f"{obj.get_scored_by_display()} score {score} for {month_label(month)}",
         changes={"score": [old, str(score)]},
     )
+    events.data_changed(obj.organisation_id)
     return obj
 
 
@@ -813,6 +816,8 @@ def data_points_save(*, entries: list[Entry], actor: User) -> SaveResult:
         _refresh_signals_on_commit(
             organisation_id=organisation_id, ward_id=ward_id, measure_ids=sorted(measure_ids)
         )
+    for organisation_id in sorted({o for o, _ in touched}):
+        events.data_changed(organisation_id)
     return result
 
 

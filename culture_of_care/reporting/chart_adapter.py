@@ -1,0 +1,92 @@
+"""The one place reporting reaches the improvement app's chart code.
+
+Charts are being reshaped into a package (``culture_of_care.improvement.charts``); everything
+reporting needs from them (computing a chart from loaded rows, the SVG, the MDC icons, labels)
+is imported here and only here, so the move changes one file. The SPC maths itself is
+``improvement.spc``, reached through ``compute_chart``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import date
+from decimal import Decimal
+from typing import Any
+
+from django.utils.safestring import SafeString
+
+from culture_of_care.improvement import chart_svg as _svg
+from culture_of_care.improvement import charts as _charts
+from culture_of_care.improvement.models import ChartType, Improvement, Measure, MeasureKind
+
+Chart = _charts.Chart
+Scope = _charts.Scope
+VARIATION_SHORT = _charts.VARIATION_SHORT
+ASSURANCE_SHORT = _charts.ASSURANCE_SHORT
+VARIATION_LABELS = _charts.VARIATION_LABELS
+ASSURANCE_LABELS = _charts.ASSURANCE_LABELS
+VARIATION_ORDER = _charts.VARIATION_ORDER
+ASSURANCE_ORDER = _charts.ASSURANCE_ORDER
+format_value = _charts.format_value
+format_count = _charts.format_count
+measure_unit = _charts.measure_unit
+period_label = _charts.period_label
+
+
+def ward_scope(ward: Any) -> Scope:
+    return _charts.Scope.for_ward(ward)
+
+
+def scope(kind: str, label: str, organisation_id: int | None = None) -> Scope:
+    return _charts.Scope(kind, organisation_id, None, label)
+
+
+def compute(
+    measure: Measure,
+    scope: Scope,
+    rows: Sequence[tuple[date, float, float | None]],
+    *,
+    fix_after: int | None = None,
+    screen_outliers: bool = True,
+    rebases: Sequence[tuple[date, str]] = (),
+    trajectory: Sequence[Any] = (),
+    view: str = "",
+) -> Chart:
+    """A chart from rows already loaded (no queries)."""
+    return _charts.compute_chart(
+        _charts.SeriesInput(
+            measure=measure,
+            scope=scope,
+            rows=list(rows),
+            fix_after=fix_after,
+            screen_outliers=screen_outliers,
+            rebases=list(rebases),
+            trajectory=list(trajectory),
+            view=view,
+        )
+    )
+
+
+def count_run_chart_measure(name: str) -> Measure:
+    """An unsaved measure for a run chart of monthly counts (PDSA cycles started)."""
+    return Measure(
+        name=name,
+        type="process",
+        kind=MeasureKind.COUNT,
+        numerator_label=name,
+        multiplier=Decimal(1),
+        improvement=Improvement.INCREASE,
+        chart_type=ChartType.RUN,
+    )
+
+
+def svg(chart: Chart, *, element_id: str, describedby: str = "") -> SafeString:
+    return _svg.chart_svg(chart, element_id=element_id, describedby=describedby)
+
+
+def variation_icon(variation: str | None, size: int = 32) -> SafeString:
+    return _svg.variation_icon(variation, size=size)
+
+
+def assurance_icon(assurance: str | None, size: int = 32) -> SafeString:
+    return _svg.assurance_icon(assurance, size=size)
