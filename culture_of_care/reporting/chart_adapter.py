@@ -90,3 +90,39 @@ def variation_icon(variation: str | None, size: int = 32) -> SafeString:
 
 def assurance_icon(assurance: str | None, size: int = 32) -> SafeString:
     return _svg.assurance_icon(assurance, size=size)
+
+
+def _inner(icon: str) -> str:
+    return icon[icon.index(">") + 1 : icon.rindex("</svg>")]
+
+
+def icon_symbols() -> SafeString:
+    """Every MDC icon once, as SVG symbols, so a long table can refer to them (``icon_use``)
+    instead of repeating the whole drawing in every cell."""
+    from django.utils.safestring import mark_safe
+
+    parts = [
+        '<svg class="app-icon-symbols" aria-hidden="true" focusable="false" width="0" height="0">'
+    ]
+    for variation in VARIATION_SHORT:
+        parts.append(
+            f'<symbol id="mdc-variation-{variation}" viewBox="0 0 40 40">'
+            f"{_inner(str(_svg.variation_icon(variation)))}</symbol>"
+        )
+    for assurance in ASSURANCE_SHORT:
+        parts.append(
+            f'<symbol id="mdc-assurance-{assurance}" viewBox="0 0 40 40">'
+            f"{_inner(str(_svg.assurance_icon(assurance)))}</symbol>"
+        )
+    parts.append("</svg>")
+    return mark_safe("".join(parts))  # noqa: S308 - built from the icon code's own markup
+
+
+def icon_use(kind: str, value: str | None, size: int = 28) -> str:
+    """A reference to one icon drawn by ``icon_symbols`` ("" when there is none)."""
+    if not value:
+        return ""
+    return (
+        f'<svg class="app-mdc-icon" width="{size}" height="{size}" viewBox="0 0 40 40" '
+        f'aria-hidden="true" focusable="false"><use href="#mdc-{kind}-{value}"/></svg>'
+    )

@@ -7,6 +7,7 @@ scope the same way, so they follow the page's access and suppression.
 from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.template import TemplateDoesNotExist
@@ -21,6 +22,7 @@ from culture_of_care.reporting.funnel_svg import funnel_svg
 # The barrier panel (issue 13) plugs in here when its template exists.
 BARRIER_PANEL = "barriers/dashboard_panel.html"
 
+WARDS_PER_PAGE = 50
 SORT_LABELS = {
     "ward": "Ward",
     "organisation": "Organisation",
@@ -109,15 +111,22 @@ def _page(request: HttpRequest, level: str, key: str = "") -> HttpResponse:
             "coaching": dashboards.coaching_figures(loaded, today),
             "risk": dashboards.risk_figures(loaded),
             "drill": dashboards.drill_down(loaded),
-            "ward_rows": dashboards.ward_table(loaded, measures, sort, descending),
+            "ward_page": Paginator(
+                dashboards.ward_table(loaded, measures, sort, descending), WARDS_PER_PAGE
+            ).get_page(request.GET.get("page")),
             "sort_headers": _sort_headers(request, sort, descending, request.path),
             "funnel": funnel,
+            "icon_symbols": dashboards.chart_adapter.icon_symbols(),
             "funnel_svg": funnel_svg(funnel, element_id="funnel", describedby="funnel-summary"),
             "options": dashboards.filter_options() if level in ("programme", "region") else {},
             "cohorts": dashboards.cohort_options(loaded),
             "organisation": loaded.payload.get("organisation") if level == "organisation" else None,
         }
     )
+    context["ward_rows"] = context["ward_page"].object_list
+    params = request.GET.copy()
+    params.pop("page", None)
+    context["page_query"] = params.urlencode()
     context["currency_month"], context["missing"] = dashboards.data_currency(loaded, today)
     return render(request, "reporting/dashboard.html", context)
 

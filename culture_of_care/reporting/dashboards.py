@@ -22,6 +22,8 @@ from django.conf import settings
 from django.http import Http404
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.html import escape
+from django.utils.safestring import mark_safe
 
 from culture_of_care.access import has_role
 from culture_of_care.accounts.roles import PROGRAMME_WIDE
@@ -476,23 +478,18 @@ def ward_table(
     rate_measure = _rate_measure(measures)
     rows = []
     for w in loaded.payload.get("wards", []):
-        icons = []
+        icons, cells = [], []
         for m in measures:
             item = (w.get("icons") or {}).get(str(m.pk), {})
-            icons.append(
-                {
-                    "measure": m,
-                    "variation": item.get("variation"),
-                    "assurance": item.get("assurance"),
-                    "variation_icon": chart_adapter.variation_icon(item.get("variation"), 28),
-                    "assurance_icon": chart_adapter.assurance_icon(item.get("assurance"), 28),
-                    "variation_text": chart_adapter.VARIATION_SHORT.get(
-                        item.get("variation") or "", "No data"
-                    ),
-                    "assurance_text": chart_adapter.ASSURANCE_SHORT.get(
-                        item.get("assurance") or "", "No target"
-                    ),
-                }
+            variation, assurance = item.get("variation"), item.get("assurance")
+            v_text = chart_adapter.VARIATION_SHORT.get(variation or "", "No data")
+            a_text = chart_adapter.ASSURANCE_SHORT.get(assurance or "", "No target")
+            icons.append({"measure": m, "variation_text": v_text, "assurance_text": a_text})
+            cells.append(
+                '<td class="nhsuk-table__cell"><span class="app-icon-cell">'
+                f"{chart_adapter.icon_use('variation', variation)}<span>{escape(v_text)}</span>"
+                f"{chart_adapter.icon_use('assurance', assurance)}<span>{escape(a_text)}</span>"
+                "</span></td>"
             )
         rate_text, rate_value = "", None
         if rate_measure is not None:
@@ -509,6 +506,8 @@ def ward_table(
                 **w,
                 "status_label": STATUS_NAMES.get(w.get("status"), w.get("status")),
                 "icon_cells": icons,
+                # Built here, not in a template loop: a national table has thousands of cells.
+                "icon_html": mark_safe("".join(cells)),  # noqa: S308 - escaped text, constants
                 "rate": rate_text,
                 "rate_value": rate_value,
                 "coach_score": progress.get("coach"),

@@ -76,6 +76,13 @@ def seed(ctx: Any) -> None:
     ctx.stats["chart signals reviewed"] = reviewed
 
 
+def seed_after_all(ctx: Any) -> None:
+    """The dashboard snapshots, once every app has entered its demo data."""
+    from culture_of_care.reporting.snapshots import snapshots_refresh
+
+    ctx.stats["dashboard snapshots"] = snapshots_refresh()
+
+
 def _ward_member(ctx: Any, ward: Any) -> Any:
     for user in ctx.people.get(Role.WARD_MEMBER, []):
         return user

@@ -14,6 +14,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from datetime import date
+from functools import lru_cache
 from typing import Any
 
 from django.db import transaction
@@ -317,11 +318,14 @@ WARD_ROW_FIELDS = (
 )
 
 
-def _months_between(first: date, last: date) -> Iterable[date]:
-    current = first
+@lru_cache(maxsize=256)
+def _months_between(first: date, last: date) -> tuple[str, ...]:
+    """The ISO first days of the months from ``first`` to ``last`` (most wards share a span)."""
+    out, current = [], first
     while current <= last:
-        yield current
+        out.append(current.isoformat())
         current = windows.add_months(current, 1)
+    return tuple(out)
 
 
 def aggregate(
@@ -380,8 +384,7 @@ def aggregate(
             targets = [series[key]]
             if by_service_type:
                 targets.append(by_type[ward["service_type"]][key])
-            for month in _months_between(first, last):
-                iso = month.isoformat()
+            for iso in _months_between(first, last):
                 row = values.get(iso)
                 for target in targets:
                     cell = target.setdefault(iso, [0.0, None, 0, 0])
