@@ -23,3 +23,7 @@ class ReportingConfig(AppConfig):
             order=20,
         )
         panels.register("home", "charts/panels/home.html", selectors.home_panel, order=20)
+        dashboard = "reporting/panels/dashboard.html"
+        panels.register("home", dashboard, selectors.dashboard_home_panel, order=15)
+        panels.register("organisation", dashboard, selectors.dashboard_organisation_panel, order=15)
+        panels.register("ward", dashboard, selectors.dashboard_ward_panel, order=15)

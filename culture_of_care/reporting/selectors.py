@@ -91,3 +91,50 @@ def home_panel(user: Any, _obj: Any = None) -> dict[str, Any] | None:
         "signals_url": reverse("charts:my_signals"),
         "programme_url": reverse("reporting:programme_summary") if programme else "",
     }
+
+
+def dashboard_home_panel(user: Any, _obj: Any = None) -> dict[str, Any] | None:
+    """Links to the dashboards the person may open: national, or their organisations'."""
+    from culture_of_care.reporting.dashboards import may_see_national
+    from organisations.models import Organisation
+
+    if may_see_national(user):
+        return {
+            "key": "home",
+            "links": [{"text": "National dashboard", "url": reverse("dashboards:national")}],
+        }
+    reach = read_reach(user)
+    if not reach.organisation_ids:
+        return None
+    organisations = Organisation.objects.visible_to(user).filter(pk__in=reach.organisation_ids)
+    return {
+        "key": "home",
+        "links": [
+            {
+                "text": f"{o.name} dashboard",
+                "url": reverse("dashboards:organisation", args=[o.ods_code]),
+            }
+            for o in organisations.order_by("name")
+        ],
+    }
+
+
+def dashboard_organisation_panel(user: Any, organisation: Any) -> dict[str, Any] | None:
+    from culture_of_care.reporting.dashboards import user_reaches_organisation
+
+    if organisation is None or not user_reaches_organisation(user, organisation.pk):
+        return None
+    url = reverse("dashboards:organisation", args=[organisation.ods_code])
+    return {
+        "key": "organisation",
+        "links": [{"text": f"{organisation.name} dashboard", "url": url}],
+    }
+
+
+def dashboard_ward_panel(user: Any, ward: Any) -> dict[str, Any] | None:
+    if ward is None or not read_reach(user).covers(
+        organisation_id=ward.organisation_id, ward_id=ward.pk
+    ):
+        return None
+    url = reverse("dashboards:ward", args=[ward.pk])
+    return {"key": "ward", "links": [{"text": f"{ward.name} dashboard", "url": url}]}

@@ -360,3 +360,20 @@ def test_neutralise_covers_every_formula_start():
         assert exports.neutralise(text).startswith("'")
     assert exports.neutralise("Willow Ward") == "Willow Ward"
     assert exports.neutralise(-1) == -1
+
+
+# --- Ways in ----------------------------------------------------------------------------------
+
+
+def test_home_organisation_and_ward_pages_link_to_the_dashboards(
+    client_for, programme_lead, org_lead, ward_member, org, ward
+):
+    national = reverse("dashboards:national")
+    assert national in client_for(programme_lead).get(reverse("home")).text
+    lead_home = client_for(org_lead).get(reverse("home")).text
+    assert reverse("dashboards:organisation", args=[org.ods_code]) in lead_home
+    assert f'href="{national}"' not in lead_home
+    org_page = client_for(org_lead).get(reverse("organisations:detail", args=[org.ods_code]))
+    assert reverse("dashboards:organisation", args=[org.ods_code]) in org_page.text
+    ward_page = client_for(ward_member).get(reverse("wards:detail", args=[ward.pk]))
+    assert reverse("dashboards:ward", args=[ward.pk]) in ward_page.text
