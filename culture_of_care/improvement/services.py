@@ -27,6 +27,7 @@ from culture_of_care.improvement.models import (
     ChangeIdea,
     ChangeIdeaStatus,
     ChangeTheory,
+    ChartSettings,
     CycleStatus,
     DataPoint,
     Decision,
@@ -830,3 +831,73 @@ def _refresh_signals_on_commit(
         signals_refresh(organisation_id=organisation_id, ward_id=ward_id, measure_ids=measure_ids)
 
     transaction.on_commit(refresh)
+
+
+@transaction.atomic
+def ward_target_set(
+    *, actor: Any, ward: Any, measure: Measure, target: Decimal | None, note: str = ""
+) -> ChartSettings:
+    """Set (or clear, with None) a ward's own target for one measure: its chart's target line
+    and assurance icon use it instead of the programme target."""
+    if target is not None and target < 0:
+        raise ValidationError("A target cannot be negative.")
+    if measure.kind == "percentage" and target is not None and target > 100:
+        raise ValidationError("A percentage target cannot be more than 100%.")
+    item, _ = ChartSettings.objects.get_or_create(
+        measure=measure, organisation_id=ward.organisation_id, ward_id=ward.pk
+    )
+    before = item.target
+    item.target = target
+    item.target_note = note if target is not None else ""
+    item.updated_by = actor if getattr(actor, "pk", None) else None
+    item.save(update_fields=["target", "target_note", "updated_by", "updated_at"])
+    audit_record(
+        actor=actor,
+        action="chart.target",
+        obj=item,
+        organisation_id=ward.organisation_id,
+        summary=f"Set {ward.name}'s target for {measure.name}",
+        changes={"target": [_fmt(before), _fmt(target)], "note": note},
+    )
+    events.data_changed(ward.organisation_id)
+    return item
+
+
+def ward_target_from_aim(*, actor: Any, ward: Any, measure: Measure) -> ChartSettings:
+    """Make the ward's aim ("30% fewer by May 2027") its target line for one measure: the
+    baseline mean (the 12 months before coaching started) moved by the aim's percentage."""
+    from culture_of_care.improvement import targets, windows
+
+    project = Project.objects.filter(ward_id=ward.pk, kind=ProjectKind.WARD).first()
+    how_much = project.aim_how_much if project else ""
+    if targets.percent_in(how_much) is None:
+        raise ValidationError(
+            "The ward's aim does not say by how much as a percentage (for example '30% fewer'), "
+            "so enter the target as a number."
+        )
+    first = windows.baseline_start(ward)
+    if first is None:
+        raise ValidationError("The ward has no coaching start, so it has no baseline yet.")
+    points = DataPoint.objects.filter(
+        ward_id=ward.pk,
+        measure=measure,
+        equity_group="",
+        period_start__gte=first,
+        period_start__lt=windows.month_start(ward.coaching_start),
+    ).select_related("measure")
+    values = [p.value for p in points if p.value is not None]
+    if not values:
+        raise ValidationError(
+            "There is no baseline data for this measure yet, so enter the target as a number."
+        )
+    target = targets.target_from_aim(how_much, sum(values) / len(values), measure.improvement)
+    if target is None:
+        raise ValidationError("This measure has no direction of improvement, so no target.")
+    when = f" by {project.aim_by_when:%B %Y}" if project and project.aim_by_when else ""
+    return ward_target_set(
+        actor=actor,
+        ward=ward,
+        measure=measure,
+        target=Decimal(f"{target:.3f}"),
+        note=f"From the ward's aim: {how_much}{when} (baseline average {sum(values) / len(values):.2f})",
+    )

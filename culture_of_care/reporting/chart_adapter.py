@@ -8,6 +8,7 @@ is imported here and only here, so the move changes one file. The SPC maths itse
 
 from __future__ import annotations
 
+import copy
 from collections.abc import Sequence
 from datetime import date
 from decimal import Decimal
@@ -51,8 +52,13 @@ def compute(
     rebases: Sequence[tuple[date, str]] = (),
     trajectory: Sequence[Any] = (),
     view: str = "",
+    target: float | None = None,
 ) -> Chart:
-    """A chart from rows already loaded (no queries)."""
+    """A chart from rows already loaded (no queries). ``target`` replaces the measure's
+    programme target (a ward's own target)."""
+    if target is not None:
+        measure = copy.copy(measure)
+        measure.target = Decimal(str(target))
     return _charts.compute_chart(
         _charts.SeriesInput(
             measure=measure,

@@ -17,4 +17,5 @@ urlpatterns = [
     ),
     path("wards/<int:pk>/", views.ward, name="ward"),
     path(f"wards/<int:pk>/{EXPORT}", views.ward_export, name="ward_export"),
+    path("wards/<int:pk>/targets/<int:measure_id>/", views.ward_target, name="ward_target"),
 ]

@@ -6,18 +6,25 @@ scope the same way, so they follow the page's access and suppression.
 
 from __future__ import annotations
 
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.template import TemplateDoesNotExist
 from django.template.loader import get_template
 from django.urls import reverse
 from django.utils import timezone
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_GET, require_POST
 
+from culture_of_care.access import edit_reach, get_editable_or_403, get_visible_or_404
+from culture_of_care.improvement import services
+from culture_of_care.improvement.models import Measure
 from culture_of_care.reporting import dashboards, exports
+from culture_of_care.reporting.forms import WardTargetForm
 from culture_of_care.reporting.funnel_svg import funnel_svg
+from wards.models import Ward
 
 # The barrier panel (issue 13) plugs in here when its template exists.
 BARRIER_PANEL = "barriers/dashboard_panel.html"
@@ -77,7 +84,9 @@ def _sort_headers(request: HttpRequest, sort: str, descending: bool, base: str) 
     return headers
 
 
-def _page(request: HttpRequest, level: str, key: str = "") -> HttpResponse:
+def _page(
+    request: HttpRequest, level: str, key: str = "", extra: dict | None = None, status: int = 200
+) -> HttpResponse:
     loaded, errors = _loaded(request, level, key)
     today = timezone.localdate()
     measures = dashboards._national_measures()
@@ -100,7 +109,11 @@ def _page(request: HttpRequest, level: str, key: str = "") -> HttpResponse:
     if level == "ward":
         context["figures"] = dashboards.ward_figures(loaded, today)
         context["currency_month"], context["missing"] = dashboards.data_currency(loaded, today)
-        return render(request, "reporting/ward_dashboard.html", context)
+        context["can_set_targets"] = edit_reach(request.user, "qi").covers(
+            organisation_id=loaded.organisation_id, ward_id=int(key)
+        )
+        context.update(extra or {})
+        return render(request, "reporting/ward_dashboard.html", context, status=status)
     funnel = dashboards.funnel_for(loaded, measures)
     context.update(
         {
@@ -153,6 +166,42 @@ def organisation(request: HttpRequest, ods_code: str) -> HttpResponse:
 @require_GET
 def ward(request: HttpRequest, pk: int) -> HttpResponse:
     return _page(request, "ward", str(pk))
+
+
+@login_required
+@require_POST
+def ward_target(request: HttpRequest, pk: int, measure_id: int) -> HttpResponse:
+    """Set or clear the ward's own target for a measure, or take it from the ward's aim."""
+    ward_obj = get_editable_or_403(Ward, request.user, "qi", pk=pk)
+    measure = get_visible_or_404(Measure.objects.national(), request.user, pk=measure_id)
+    form = WardTargetForm(request.POST)
+    try:
+        if not form.is_valid():
+            raise ValidationError(next(iter(form.errors.values()))[0])
+        if form.cleaned_data["action"] == "aim":
+            services.ward_target_from_aim(actor=request.user, ward=ward_obj, measure=measure)
+        else:
+            services.ward_target_set(
+                actor=request.user,
+                ward=ward_obj,
+                measure=measure,
+                target=form.cleaned_data["target"],
+                note=form.cleaned_data["note"],
+            )
+    except ValidationError as exc:
+        element = f"target-{measure.code or measure.pk}"
+        return _page(
+            request,
+            "ward",
+            str(pk),
+            extra={
+                "has_errors": True,
+                "target_error": {"measure_id": measure.pk, "text": exc.messages[0], "id": element},
+            },
+            status=400,
+        )
+    messages.success(request, f"Saved the target for {measure.name}. The charts update shortly.")
+    return redirect(reverse("dashboards:ward", args=[pk]) + f"#chart-{measure.code or measure.pk}")
 
 
 TABLES = ("wards", "measures", "currency")

@@ -322,6 +322,8 @@ class MeasureFigure:
     concern: int = 0
     national_note: str = ""
     table: list[dict] = field(default_factory=list)
+    target_text: str = ""
+    ward_target: float | None = None
 
     @property
     def incomplete(self) -> list:
@@ -397,6 +399,8 @@ def scope_figures(loaded: Loaded, today: date) -> list[MeasureFigure]:
                     ),
                 }
             )
+        if measure.target is not None:
+            figure.target_text = f"Programme target: {chart.fmt(float(measure.target))}."
         figures.append(figure)
     return figures
 
@@ -419,6 +423,7 @@ def ward_figures(loaded: Loaded, today: date) -> list[MeasureFigure]:
             screen_outliers=item.get("screen", True),
             rebases=[(date.fromisoformat(d), r) for d, r in item.get("rebases", [])],
             trajectory=item.get("trajectory", []),
+            target=item.get("target"),
         )
         element_id = f"chart-{measure.code or measure.pk}"
         national = [m for m in scope_months(by_type.get(key, {}), today) if m.included]
@@ -440,7 +445,13 @@ def ward_figures(loaded: Loaded, today: date) -> list[MeasureFigure]:
             ),
             element_id=element_id,
             national_note=note,
+            ward_target=item.get("target"),
         )
+        if item.get("target") is not None:
+            source = f" {item['target_note']}." if item.get("target_note") else ""
+            figure.target_text = f"The ward's own target: {chart.fmt(item['target'])}.{source}"
+        elif measure.target is not None:
+            figure.target_text = f"Programme target: {chart.fmt(float(measure.target))}."
         for row in chart.table_rows():
             figure.table.append(
                 {

@@ -144,12 +144,15 @@ def _ward_payloads(wards: Sequence[Ward], measures: Sequence[Measure]) -> dict[i
             fix_after = item.fix_after if item else None
             screen = item.screen_outliers if item else True
             trajectory = item.trajectory if item else []
+            target = float(item.target) if item and item.target is not None else None
             ward_rebases = rebases.get((ward.pk, measure.pk), [])
             settings_out[str(measure.pk)] = {
                 "fix_after": fix_after,
                 "screen": screen,
                 "rebases": [[_iso(d), r] for d, r in ward_rebases],
                 "trajectory": trajectory,
+                "target": target,
+                "target_note": item.target_note if item else "",
             }
             if not rows:
                 continue
@@ -161,6 +164,7 @@ def _ward_payloads(wards: Sequence[Ward], measures: Sequence[Measure]) -> dict[i
                 screen_outliers=screen,
                 rebases=ward_rebases,
                 trajectory=trajectory,
+                target=target,
             )
             latest = chart.latest
             icons[str(measure.pk)] = {

@@ -377,3 +377,70 @@ def test_home_organisation_and_ward_pages_link_to_the_dashboards(
     assert reverse("dashboards:organisation", args=[org.ods_code]) in org_page.text
     ward_page = client_for(ward_member).get(reverse("wards:detail", args=[ward.pk]))
     assert reverse("dashboards:ward", args=[ward.pk]) in ward_page.text
+
+
+# --- Targets ----------------------------------------------------------------------------------
+
+
+def test_ward_sets_its_own_target_and_the_assurance_icon_follows(
+    client_for, ward_member, ward, django_capture_on_commit_callbacks
+):
+    with time_machine.travel(AFTER_DEADLINE, tick=False):
+        from culture_of_care.improvement.models import DataPoint
+        from culture_of_care.improvement.tests.factories import ProjectFactory
+
+        ProjectFactory(ward=ward, aim_how_much="30% fewer")
+        measure = Measure.objects.get(code="rp_all")
+        DataPoint.objects.bulk_create(
+            DataPoint(
+                organisation=ward.organisation,
+                ward=ward,
+                measure=measure,
+                period_start=date(2024 + (3 + m) // 12, (3 + m) % 12 + 1, 1),
+                numerator=10 + m % 3,
+                denominator=500,
+            )
+            for m in range(20)
+        )
+        snapshots.snapshots_refresh()
+        client = client_for(ward_member)
+        url = reverse("dashboards:ward", args=[ward.pk])
+        assert _figure(client.get(url)).chart.assurance is None
+
+        target_url = reverse("dashboards:ward_target", args=[ward.pk, measure.pk])
+        response = client.post(target_url, {"action": "set", "target": "lots"})
+        assert response.status_code == 400
+        assert "<title>Error: " in response.text
+        assert "Enter the target as a number" in response.text
+
+        with django_capture_on_commit_callbacks(execute=True):
+            response = client.post(target_url, {"action": "aim"})
+        assert response.status_code == 302
+        figure = _figure(client.get(url))
+        # Baseline April 2024 to March 2025: 10, 11, 12 in 500 bed days, 22 per 1,000; 30% fewer.
+        assert figure.ward_target == pytest.approx(15.4)
+        assert figure.chart.assurance in ("pass", "fail", "inconsistent")
+        assert "The ward&#x27;s own target: 15.40. From the ward&#x27;s aim: 30% fewer" in (
+            client.get(url).text
+        )
+
+
+def test_only_people_who_change_the_wards_qi_records_set_its_target(
+    client_for, executive, other_org_member, ward
+):
+    measure = Measure.objects.get(code="rp_all")
+    url = reverse("dashboards:ward_target", args=[ward.pk, measure.pk])
+    assert client_for(executive).post(url, {"target": "5"}).status_code == 403
+    assert client_for(other_org_member).post(url, {"target": "5"}).status_code == 404
+
+
+def test_programme_targets_give_national_assurance_icons(client_for, programme_lead):
+    with time_machine.travel(AFTER_DEADLINE, tick=False):
+        Measure.objects.filter(code="rp_all").update(target=5)
+        programme(organisations=1, wards_each=2, last=date(2026, 11, 1))
+        snapshots.snapshots_refresh()
+        response = client_for(programme_lead).get(reverse("dashboards:national"))
+        figure = _figure(response)
+        assert figure.chart.assurance == "fail"  # about 16 per 1,000 against a target of 5
+        assert "Programme target: 5.00." in response.text
+        assert "Fail" in response.text
