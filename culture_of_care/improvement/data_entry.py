@@ -382,7 +382,7 @@ def read_upload(uploaded: Any) -> tuple[list[dict[str, str]], list[str]]:
     if missing:
         return [], [
             f"The first row must name the columns {', '.join(UPLOAD_COLUMNS[:4])} (and "
-            f"optionally equity_group). Missing: {', '.join(missing)}."
+            f"optionally equity_group and note). Missing: {', '.join(missing)}."
         ]
     out = []
     for row in raw_rows[1:]:

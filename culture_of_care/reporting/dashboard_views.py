@@ -19,9 +19,9 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
 
 from culture_of_care.access import edit_reach, get_editable_or_403, get_visible_or_404
-from culture_of_care.improvement import services
+from culture_of_care.improvement import services, windows
 from culture_of_care.improvement.models import Measure
-from culture_of_care.reporting import dashboards, exports
+from culture_of_care.reporting import chart_adapter, dashboards, exports
 from culture_of_care.reporting.forms import WardTargetForm
 from culture_of_care.reporting.funnel_svg import funnel_svg
 from wards.models import Ward
@@ -89,7 +89,7 @@ def _page(
 ) -> HttpResponse:
     loaded, errors = _loaded(request, level, key)
     today = timezone.localdate()
-    measures = dashboards._national_measures()
+    measures = dashboards.national_measures()
     sort = request.GET.get("sort", "ward")
     if sort not in SORT_LABELS:
         sort = "ward"
@@ -103,7 +103,7 @@ def _page(
         "barrier_template": _barrier_template() if level in ("programme", "organisation") else "",
         "export_base": request.path.rstrip("/") + "/export/",
         "filter_query": loaded.filters.query(),
-        "deadline_day": dashboards.windows.deadline_day(),
+        "deadline_day": windows.deadline_day(),
         "threshold": f"{dashboards.threshold():.0%}",
     }
     if level == "ward":
@@ -129,7 +129,7 @@ def _page(
             ).get_page(request.GET.get("page")),
             "sort_headers": _sort_headers(request, sort, descending, request.path),
             "funnel": funnel,
-            "icon_symbols": dashboards.chart_adapter.icon_symbols(),
+            "icon_symbols": chart_adapter.icon_symbols(),
             "funnel_svg": funnel_svg(funnel, element_id="funnel", describedby="funnel-summary"),
             "options": dashboards.filter_options() if level in ("programme", "region") else {},
             "cohorts": dashboards.cohort_options(loaded),
@@ -212,7 +212,7 @@ def _export(request: HttpRequest, level: str, key: str, table: str, fmt: str) ->
         raise Http404("Not found")
     loaded, _ = _loaded(request, level, key)
     today = timezone.localdate()
-    measures = dashboards._national_measures()
+    measures = dashboards.national_measures()
     if table == "wards":
         if level == "ward":
             raise Http404("Not found")

@@ -36,6 +36,7 @@ from culture_of_care.reporting.snapshots import (
     NATIONAL_RATES,
     aggregate,
     cohort_label,
+    national_measures,
 )
 from organisations.models import ProviderType, Region
 from risk.models import Cohort
@@ -294,10 +295,6 @@ def user_reaches_organisation(user: Any, organisation_id: int) -> bool:
 # --- Figures ----------------------------------------------------------------------------------
 
 
-def _national_measures() -> list[Measure]:
-    return list(Measure.objects.national().filter(is_active=True).order_by("order", "name"))
-
-
 def _rows_from_series(cells: dict[str, list]) -> dict[date, tuple]:
     return {date.fromisoformat(iso): (c[0], c[1], c[2], c[3]) for iso, c in (cells or {}).items()}
 
@@ -357,7 +354,7 @@ def scope_figures(loaded: Loaded, today: date) -> list[MeasureFigure]:
     scope = chart_adapter.scope(loaded.level, loaded.title, loaded.organisation_id)
     ward_rows = loaded.payload.get("wards", [])
     figures = []
-    for measure in _national_measures():
+    for measure in national_measures():
         months = scope_months(loaded.payload.get("series", {}).get(str(measure.pk), {}), today)
         shown = [m for m in months if m.status in (COMPLETE, INCOMPLETE)]
         rows = [(m.period, m.numerator, m.denominator) for m in shown if m.included]
@@ -411,7 +408,7 @@ def ward_figures(loaded: Loaded, today: date) -> list[MeasureFigure]:
     scope = chart_adapter.scope("ward", payload["name"], payload["organisation_id"])
     by_type = loaded.national.get("by_service_type", {}).get(payload["service_type"], {})
     figures = []
-    for measure in _national_measures():
+    for measure in national_measures():
         key = str(measure.pk)
         rows = [(date.fromisoformat(p), n, d) for p, n, d in payload.get("series", {}).get(key, [])]
         item = payload.get("chart_settings", {}).get(key, {})
@@ -654,6 +651,28 @@ def data_currency(loaded: Loaded, today: date) -> tuple[str, list[dict]]:
         )
     missing.sort(key=lambda r: (r["organisation"].lower(), r["name"].lower()))
     return windows.month_label(month), missing
+
+
+def missing_wards_for(user: Any, limit: int = 20) -> tuple[str, list[dict]]:
+    """The wards this person reaches that have not reported the last closed month (for the
+    coach's and the organisation lead's home page), from the ward snapshots in one query."""
+    today = timezone.localdate()
+    month = windows.last_closed_month(today)
+    iso = month.isoformat()
+    missing = []
+    for payload in _visible(user).filter(kind=SnapshotKind.WARD).values_list("payload", flat=True):
+        if payload.get("status") == WardStatus.WITHDRAWN or not payload.get("expected_from"):
+            continue
+        if payload["expected_from"] <= iso and (payload.get("last_reported") or "") < iso:
+            missing.append(
+                {
+                    "name": payload["name"],
+                    "organisation": payload["organisation"],
+                    "url": reverse("dashboards:ward", args=[payload["id"]]),
+                }
+            )
+    missing.sort(key=lambda r: (r["organisation"].lower(), r["name"].lower()))
+    return windows.month_label(month), missing[:limit]
 
 
 def reach_figures(loaded: Loaded) -> dict[str, Any]:

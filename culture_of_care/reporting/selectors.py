@@ -94,8 +94,9 @@ def home_panel(user: Any, _obj: Any = None) -> dict[str, Any] | None:
 
 
 def dashboard_home_panel(user: Any, _obj: Any = None) -> dict[str, Any] | None:
-    """Links to the dashboards the person may open: national, or their organisations'."""
-    from culture_of_care.reporting.dashboards import may_see_national
+    """Links to the dashboards the person may open (national, or their organisations' and
+    wards'), and the wards they reach that have not reported the last closed month."""
+    from culture_of_care.reporting.dashboards import may_see_national, missing_wards_for
     from organisations.models import Organisation
 
     if may_see_national(user):
@@ -104,19 +105,26 @@ def dashboard_home_panel(user: Any, _obj: Any = None) -> dict[str, Any] | None:
             "links": [{"text": "National dashboard", "url": reverse("dashboards:national")}],
         }
     reach = read_reach(user)
-    if not reach.organisation_ids:
+    if reach.is_empty:
         return None
-    organisations = Organisation.objects.visible_to(user).filter(pk__in=reach.organisation_ids)
-    return {
-        "key": "home",
-        "links": [
-            {
-                "text": f"{o.name} dashboard",
-                "url": reverse("dashboards:organisation", args=[o.ods_code]),
-            }
-            for o in organisations.order_by("name")
-        ],
-    }
+    links = [
+        {
+            "text": f"{o.name} dashboard",
+            "url": reverse("dashboards:organisation", args=[o.ods_code]),
+        }
+        for o in Organisation.objects.visible_to(user)
+        .filter(pk__in=reach.organisation_ids)
+        .order_by("name")
+    ]
+    month, missing = missing_wards_for(user)
+    if not reach.organisation_ids:
+        from wards.models import Ward
+
+        links += [
+            {"text": f"{w.name} dashboard", "url": reverse("dashboards:ward", args=[w.pk])}
+            for w in Ward.objects.visible_to(user).filter(pk__in=reach.ward_ids).order_by("name")
+        ]
+    return {"key": "home", "links": links, "missing": missing, "month": month}
 
 
 def dashboard_organisation_panel(user: Any, organisation: Any) -> dict[str, Any] | None:

@@ -165,3 +165,18 @@ def test_bed_days_lower_bound_is_a_setting(settings, clock, client_for, ward_mem
         reverse("improvement:data", args=[project.pk]), {"pasted": "rp_all\t2026-11\t1\t60"}
     )
     assert response.status_code == 302
+
+
+def test_upload_note_lets_low_bed_days_through(clock, client_for, org_lead, project):
+    url = reverse("improvement:upload", args=[project.organisation.ods_code])
+    body = "ward_code,measure_code,numerator,denominator,note\nW01,rp_all,1,60,{}\n"
+    client = client_for(org_lead)
+
+    def check(note: str):
+        upload = SimpleUploadedFile("m.csv", body.format(note).encode(), content_type="text/csv")
+        return client.post(url, {"month": "2026-11", "file": upload, "action": "check"})
+
+    assert "look too few" in check("").text
+    assert "The file is fine" in check("Ward closed for a fortnight").text
+    assert client.post(url, {"action": "save"}).status_code == 302
+    assert DataPoint.objects.get().note == "Ward closed for a fortnight"

@@ -444,3 +444,11 @@ def test_programme_targets_give_national_assurance_icons(client_for, programme_l
         assert figure.chart.assurance == "fail"  # about 16 per 1,000 against a target of 5
         assert "Programme target: 5.00." in response.text
         assert "Fail" in response.text
+
+
+def test_coach_home_lists_their_wards_that_have_not_reported(client_for, qi_coach, ward):
+    with time_machine.travel(AFTER_DEADLINE, tick=False):
+        snapshots.snapshots_refresh()
+        text = client_for(qi_coach).get(reverse("home")).text
+        assert "Not yet reported for November 2026" in text
+        assert reverse("dashboards:ward", args=[ward.pk]) in text
