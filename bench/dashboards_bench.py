@@ -16,7 +16,7 @@ def bench_dashboards() -> None:
 
     from culture_of_care.accounts.models import RoleAssignment
     from culture_of_care.accounts.roles import Role
-    from culture_of_care.reporting.snapshots import snapshots_refresh
+    from culture_of_care.reporting.services import snapshots_refresh
     from wards.models import Ward
 
     print("== Dashboards ==", flush=True)

@@ -16,30 +16,38 @@ from typing import Any
 
 from django.utils.safestring import SafeString
 
-from culture_of_care.improvement import chart_svg as _svg
-from culture_of_care.improvement import charts as _charts
+from culture_of_care.improvement.charts import labels as _labels
+from culture_of_care.improvement.charts import svg as _svg
+from culture_of_care.improvement.charts.compute import compute_chart as _compute_chart
+from culture_of_care.improvement.charts.results import Chart, Scope, SeriesInput
+from culture_of_care.improvement.charts.summary import table_rows as _table_rows
 from culture_of_care.improvement.models import ChartType, Improvement, Measure, MeasureKind
 
-Chart = _charts.Chart
-Scope = _charts.Scope
-VARIATION_SHORT = _charts.VARIATION_SHORT
-ASSURANCE_SHORT = _charts.ASSURANCE_SHORT
-VARIATION_LABELS = _charts.VARIATION_LABELS
-ASSURANCE_LABELS = _charts.ASSURANCE_LABELS
-VARIATION_ORDER = _charts.VARIATION_ORDER
-ASSURANCE_ORDER = _charts.ASSURANCE_ORDER
-format_value = _charts.format_value
-format_count = _charts.format_count
-measure_unit = _charts.measure_unit
-period_label = _charts.period_label
+__all__ = ["Chart", "Scope", "SeriesInput"]
+
+VARIATION_SHORT = _labels.VARIATION_SHORT
+ASSURANCE_SHORT = _labels.ASSURANCE_SHORT
+VARIATION_LABELS = _labels.VARIATION_LABELS
+ASSURANCE_LABELS = _labels.ASSURANCE_LABELS
+VARIATION_ORDER = _labels.VARIATION_ORDER
+ASSURANCE_ORDER = _labels.ASSURANCE_ORDER
+format_value = _labels.format_value
+format_count = _labels.format_count
+measure_unit = _labels.measure_unit
+period_label = _labels.period_label
 
 
 def ward_scope(ward: Any) -> Scope:
-    return _charts.Scope.for_ward(ward)
+    return Scope.for_ward(ward)
 
 
 def scope(kind: str, label: str, organisation_id: int | None = None) -> Scope:
-    return _charts.Scope(kind, organisation_id, None, label)
+    return Scope(kind, organisation_id, None, label)
+
+
+def table_rows(chart: Chart) -> list[dict[str, Any]]:
+    """The chart's data table rows, formatted as the chart pages show them."""
+    return _table_rows(chart)
 
 
 def compute(
@@ -59,8 +67,8 @@ def compute(
     if target is not None:
         measure = copy.copy(measure)
         measure.target = Decimal(str(target))
-    return _charts.compute_chart(
-        _charts.SeriesInput(
+    return _compute_chart(
+        SeriesInput(
             measure=measure,
             scope=scope,
             rows=list(rows),

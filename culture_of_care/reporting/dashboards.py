@@ -25,20 +25,20 @@ from django.utils import timezone
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
 
-from culture_of_care.access import has_role
+from culture_of_care.access import has_role, reaches_whole_organisation
 from culture_of_care.accounts.roles import PROGRAMME_WIDE
 from culture_of_care.improvement import funnel, windows
 from culture_of_care.improvement.models import SCORE_CHOICES, Measure, MeasureKind
 from culture_of_care.reporting import chart_adapter, publish
 from culture_of_care.reporting.completeness import COMPLETE, INCOMPLETE, classify_months
 from culture_of_care.reporting.models import Snapshot, SnapshotKind
-from culture_of_care.reporting.snapshots import (
-    NATIONAL_RATES,
+from culture_of_care.reporting.selectors import national_rates as _national_rates
+from culture_of_care.reporting.services import (
     aggregate,
     cohort_label,
     national_measures,
 )
-from organisations.models import ProviderType, Region
+from organisations.models import Organisation, ProviderType, Region
 from risk.models import Cohort
 from wards.models import ServiceType, WardStatus
 
@@ -150,21 +150,6 @@ class Loaded:
     organisation_id: int | None = None
     breadcrumbs: list[tuple[str, str]] = field(default_factory=list)
     filters: Filters = field(default_factory=Filters)
-
-
-def _national_rates() -> tuple[dict, datetime | None]:
-    """The national comparison: national totals, shown to everyone beside their own figures.
-
-    Not tenant data (no ward or organisation figure in it), so read without scoping.
-    """
-    row = (
-        Snapshot.objects.filter(
-            kind=SnapshotKind.PROGRAMME, key=NATIONAL_RATES
-        )  # access: allowed (national totals)
-        .values_list("payload", "computed_at")
-        .first()
-    )
-    return (row[0], row[1]) if row else ({}, None)
 
 
 def _visible(user: Any):
@@ -286,10 +271,8 @@ def load_ward(user: Any, ward_id: int) -> Loaded:
 
 
 def user_reaches_organisation(user: Any, organisation_id: int) -> bool:
-    from culture_of_care.access import read_reach
-
-    reach = read_reach(user)
-    return reach.everything or organisation_id in reach.organisation_ids
+    """Whether this person sees the whole organisation (asked of access.py, by id)."""
+    return reaches_whole_organisation(user, Organisation(pk=organisation_id))
 
 
 # --- Figures ----------------------------------------------------------------------------------
@@ -449,7 +432,7 @@ def ward_figures(loaded: Loaded, today: date) -> list[MeasureFigure]:
             figure.target_text = f"The ward's own target: {chart.fmt(item['target'])}.{source}"
         elif measure.target is not None:
             figure.target_text = f"Programme target: {chart.fmt(float(measure.target))}."
-        for row in chart.table_rows():
+        for row in chart_adapter.table_rows(chart):
             figure.table.append(
                 {
                     "label": row["label"],
@@ -686,7 +669,7 @@ def reach_figures(loaded: Loaded) -> dict[str, Any]:
         "wards": len(wards),
         "by_status": [(STATUS_NAMES[s], statuses.get(s, 0)) for s in STATUS_NAMES],
         # DOMAIN.md: no figure about executives with fewer than 5 people behind it.
-        "executives_shown": executives >= publish.rules().min_count,
+        "executives_shown": publish.people_shown(executives, coached),
         "executives": executives,
         "executives_coached": coached,
     }

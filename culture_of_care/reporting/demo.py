@@ -98,7 +98,7 @@ def seed(ctx: Any) -> None:
 
 def seed_after_all(ctx: Any) -> None:
     """The dashboard snapshots, once every app has entered its demo data."""
-    from culture_of_care.reporting.snapshots import snapshots_refresh
+    from culture_of_care.reporting.services import snapshots_refresh
 
     ctx.stats["dashboard snapshots"] = snapshots_refresh()
 

@@ -1,7 +1,7 @@
 """Dashboard snapshots: figures precomputed so a dashboard page runs a fixed number of queries.
 
 One row per ward, per organisation, per region and one for the programme, each holding what its
-dashboard shows (``payload``, built by ``snapshots.py``) and when it was computed. Ward rows carry
+dashboard shows (``payload``, built by ``services.py``) and when it was computed. Ward rows carry
 the filter fields (region, provider type, service type, cohort) as columns so a filtered national
 or regional page reads only the wards it needs, in one query, and sums them the same way the
 refresh does. Refreshed nightly and after any data change for an organisation.

@@ -5,6 +5,7 @@ Reporting reads every app and nothing imports it (DESIGN.md section 1).
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any
 
 from django.urls import reverse
@@ -15,6 +16,8 @@ from culture_of_care.improvement.charts import labels
 from culture_of_care.improvement.charts import selectors as chart_selectors
 from culture_of_care.improvement.charts.results import Scope, SummaryRow
 from culture_of_care.improvement.models import Signal
+from culture_of_care.reporting.models import Snapshot, SnapshotKind
+from culture_of_care.reporting.services import NATIONAL_RATES
 
 PANEL_SIGNALS_SHOWN = 5
 
@@ -146,3 +149,16 @@ def dashboard_ward_panel(user: Any, ward: Any) -> dict[str, Any] | None:
         return None
     url = reverse("dashboards:ward", args=[ward.pk])
     return {"key": "ward", "links": [{"text": f"{ward.name} dashboard", "url": url}]}
+
+
+def national_rates() -> tuple[dict, datetime | None]:
+    """The national comparison: national totals, shown to everyone beside their own figures.
+
+    Not tenant data (no ward or organisation figure in it), so read without scoping.
+    """
+    row = (
+        Snapshot.objects.filter(kind=SnapshotKind.PROGRAMME, key=NATIONAL_RATES)
+        .values_list("payload", "computed_at")
+        .first()
+    )
+    return (row[0], row[1]) if row else ({}, None)

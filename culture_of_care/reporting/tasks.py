@@ -5,7 +5,7 @@ from __future__ import annotations
 from celery import shared_task
 from django.db import transaction
 
-from culture_of_care.reporting import snapshots
+from culture_of_care.reporting import services as snapshots
 
 
 @shared_task(acks_late=True, time_limit=1800, soft_time_limit=1700)

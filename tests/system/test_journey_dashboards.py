@@ -8,7 +8,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from culture_of_care.improvement.windows import last_closed_month
-from culture_of_care.reporting import snapshots
+from culture_of_care.reporting import services as snapshots
 from culture_of_care.reporting.tests.factories import programme
 from tests.system.browser import check_axe, press_and_wait, sign_in
 

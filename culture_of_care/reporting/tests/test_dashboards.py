@@ -20,7 +20,8 @@ from django.urls import reverse
 from culture_of_care.improvement import services
 from culture_of_care.improvement.data_entry import Entry
 from culture_of_care.improvement.models import Measure
-from culture_of_care.reporting import exports, snapshots
+from culture_of_care.reporting import exports
+from culture_of_care.reporting import services as snapshots
 from culture_of_care.reporting.models import Snapshot, SnapshotKind
 from culture_of_care.reporting.tests.factories import programme
 
