@@ -25,11 +25,11 @@ from django.utils import timezone
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
 
-from culture_of_care.access import has_role, reaches_whole_organisation
+from culture_of_care.access import get_visible_or_404, has_role, reaches_whole_organisation
 from culture_of_care.accounts.roles import PROGRAMME_WIDE
 from culture_of_care.improvement import funnel, windows
 from culture_of_care.improvement.models import SCORE_CHOICES, Measure, MeasureKind
-from culture_of_care.reporting import chart_adapter, publish
+from culture_of_care.reporting import chart_adapter, publish, services
 from culture_of_care.reporting.completeness import COMPLETE, INCOMPLETE, classify_months
 from culture_of_care.reporting.models import Snapshot, SnapshotKind
 from culture_of_care.reporting.selectors import national_rates as _national_rates
@@ -40,7 +40,7 @@ from culture_of_care.reporting.services import (
 )
 from organisations.models import Organisation, ProviderType, Region
 from risk.models import Cohort
-from wards.models import ServiceType, WardStatus
+from wards.models import ServiceType, Ward, WardStatus
 
 NO_CONTACT_AFTER = timedelta(weeks=6)
 ACTIVITY_MONTHS = 12
@@ -227,7 +227,11 @@ def load_organisation(user: Any, ods_code: str) -> Loaded:
         .first()
     )
     if row is None:
-        raise Http404("Not found")
+        # Not refreshed yet (a new organisation): its figures now, if the person may see it.
+        organisation = get_visible_or_404(Organisation, user, ods_code=ods_code)
+        if not reaches_whole_organisation(user, organisation):
+            raise Http404("Not found")
+        row = (services.organisation_payload_now(organisation), None, organisation.pk)
     payload, computed, org_id = row
     crumbs = [("Home", reverse("home"))]
     if may_see_national(user):
@@ -249,7 +253,13 @@ def load_ward(user: Any, ward_id: int) -> Loaded:
         .first()
     )
     if row is None:
-        raise Http404("Not found")
+        # Not refreshed yet (a new ward): its figures now, if the person may see it.
+        ward = get_visible_or_404(
+            Ward.objects.select_related("organisation", "service_type", "qi_coach"),
+            user,
+            pk=ward_id,
+        )
+        row = (services.ward_payload_now(ward), None, ward.organisation_id)
     payload, computed, org_id = row
     crumbs = [("Home", reverse("home"))]
     if may_see_national(user):

@@ -544,6 +544,29 @@ def _refresh_above_organisations(*, regions: set[str], now: Any, today: date) ->
     return written + 2
 
 
+def ward_payload_now(ward: Ward) -> dict:
+    """One ward's figures computed from the live tables (a ward whose snapshot is not built
+    yet, such as one onboarded today); nothing is stored."""
+    return _ward_payloads([ward], national_measures())[ward.pk]
+
+
+def organisation_payload_now(organisation: Organisation) -> dict:
+    """One organisation's figures from the live tables, when it has no snapshot yet."""
+    wards = list(
+        Ward.objects.filter(organisation=organisation).select_related(
+            "organisation", "service_type", "qi_coach"
+        )
+    )
+    extras = _organisation_extras([organisation])[organisation.pk]
+    payload = aggregate(
+        _ward_payloads(wards, national_measures()).values(),
+        [extras],
+        today=timezone.localdate(),
+    )
+    payload["organisation"] = extras
+    return payload
+
+
 def _store(kind: str, key: str, payload: dict, now: Any, **fields: Any) -> None:
     Snapshot.objects.update_or_create(
         kind=kind, key=key, defaults={"payload": payload, "computed_at": now, **fields}

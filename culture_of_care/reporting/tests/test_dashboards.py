@@ -453,3 +453,17 @@ def test_coach_home_lists_their_wards_that_have_not_reported(client_for, qi_coac
         text = client_for(qi_coach).get(reverse("home")).text
         assert "Not yet reported for November 2026" in text
         assert reverse("dashboards:ward", args=[ward.pk]) in text
+
+
+def test_a_ward_and_organisation_not_refreshed_yet_show_their_figures_now(
+    client_for, org_lead, org, ward, other_ward
+):
+    # No snapshot at all yet (onboarded today): the page works from the live data.
+    client = client_for(org_lead)
+    response = client.get(reverse("dashboards:organisation", args=[org.ods_code]))
+    assert response.status_code == 200
+    assert "Figures worked out just now" in response.text
+    assert client.get(reverse("dashboards:ward", args=[ward.pk])).status_code == 200
+    assert client.get(reverse("dashboards:ward", args=[other_ward.pk])).status_code == 404
+    other = reverse("dashboards:organisation", args=[other_ward.organisation.ods_code])
+    assert client.get(other).status_code == 404
