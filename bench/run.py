@@ -155,6 +155,9 @@ def main() -> int:
         connections.close_all()
         return in_temporary_database()
     bench_charts()
+    from bench.dashboards_bench import bench_dashboards
+
+    bench_dashboards()
     return 0
 
 

@@ -269,6 +269,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "culture_of_care.accounts.tasks.send_daily_digests",
         "schedule": crontab(hour=7, minute=0),
     },
+    "refresh-dashboard-snapshots": {
+        "task": "culture_of_care.reporting.tasks.refresh_all_snapshots",
+        "schedule": crontab(hour=2, minute=30),
+    },
     "expire-invitations": {
         "task": "culture_of_care.accounts.tasks.purge_expired_invitations",
         "schedule": crontab(hour=3, minute=15),
@@ -286,6 +290,20 @@ SUPPRESSION = {
     # (DOMAIN.md); the same as the count threshold unless set.
     "min_people": env.int("SUPPRESS_MIN_PEOPLE", default=SUPPRESS_MIN_COUNT),
 }
+
+# Data windows and figures above the ward (DESIGN.md 3b; culture_of_care/improvement/windows.py).
+# A ward's data runs from DATA_BASELINE_MONTHS before coaching starts to the last closed month.
+DATA_BASELINE_MONTHS = env.int("DATA_BASELINE_MONTHS", default=12)
+# A month counts above the ward once this day of the next month has passed.
+DATA_SUBMISSION_DEADLINE_DAY = env.int("DATA_SUBMISSION_DEADLINE_DAY", default=15)
+if not 1 <= DATA_SUBMISSION_DEADLINE_DAY <= 28:
+    raise ImproperlyConfigured("DATA_SUBMISSION_DEADLINE_DAY must be between 1 and 28.")
+# Occupied bed days below this share of beds x days need a note saying why.
+DATA_BED_DAYS_MIN_SHARE = env.float("DATA_BED_DAYS_MIN_SHARE", default=0.3)
+# A month with fewer than this share of expected wards reporting is shown as incomplete.
+REPORTING_COMPLETENESS_THRESHOLD = env.float("REPORTING_COMPLETENESS_THRESHOLD", default=0.8)
+if not 0 < REPORTING_COMPLETENESS_THRESHOLD <= 1:
+    raise ImproperlyConfigured("REPORTING_COMPLETENESS_THRESHOLD must be above 0 and at most 1.")
 
 # Demo logins are refused whenever DEBUG is off (see accounts.adapters).
 DEMO_LOGINS_ENABLED = DEBUG

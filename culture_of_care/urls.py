@@ -16,6 +16,7 @@ urlpatterns = [
     path("improvement/", include("culture_of_care.improvement.urls")),
     path("charts/", include("culture_of_care.improvement.charts.urls")),
     path("reporting/", include("culture_of_care.reporting.urls")),
+    path("dashboards/", include("culture_of_care.reporting.dashboard_urls")),
     path("coaching/", include("coaching.urls")),
     path("risk/", include("risk.urls")),
     path("api/v1/", include((api_v1, "api"))),

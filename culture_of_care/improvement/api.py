@@ -142,6 +142,13 @@ class BulkRowSerializer(serializers.Serializer):
     numerator = serializers.CharField()
     denominator = serializers.CharField(required=False, allow_blank=True, allow_null=True)
     equity_group = serializers.CharField(required=False, allow_blank=True, default="")
+    note = serializers.CharField(
+        required=False,
+        allow_blank=True,
+        default="",
+        max_length=2000,
+        help_text="Why an unusual value is right (needed for implausibly few bed days)",
+    )
 
 
 class BulkSerializer(serializers.Serializer):
@@ -246,6 +253,7 @@ class DataPointViewSet(viewsets.ReadOnlyModelViewSet):
                     row.get("denominator"),
                     group=row.get("equity_group") or "",
                     where=where,
+                    note=row.get("note") or "",
                 )
             )
         if errors:

@@ -10,12 +10,16 @@ from __future__ import annotations
 import calendar
 import csv
 import io
+import math
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
+from django.conf import settings
+
+from culture_of_care.guards import find_nhs_numbers
 from culture_of_care.improvement.models import (
     ALL_GROUPS,
     EQUITY_GROUPS,
@@ -23,7 +27,8 @@ from culture_of_care.improvement.models import (
     Measure,
     MeasureKind,
 )
-from culture_of_care.periods import days_in_month, month_label, month_start
+from culture_of_care.improvement.windows import window_problem
+from culture_of_care.periods import days_in_month, month_label
 from wards.models import Ward
 
 GROUP_NAMES = dict(EQUITY_GROUPS)
@@ -69,6 +74,8 @@ class Entry:
     group: str = ALL_GROUPS
     where: str = ""
     delete: bool = False
+    # Why an unusual value is right (lets implausibly few bed days through, and is kept).
+    note: str = ""
 
     @property
     def key(self) -> tuple[int, int, date, str]:
@@ -89,6 +96,7 @@ class CleanEntry:
     numerator: Decimal | None
     denominator: Decimal | None
     delete: bool = False
+    note: str = ""
 
     @property
     def key(self) -> tuple[int, int, date, str]:
@@ -126,10 +134,18 @@ def _number(raw: Any) -> tuple[Decimal | None, bool]:
     return value, True
 
 
+def bed_days_min_share() -> float:
+    return float(getattr(settings, "DATA_BED_DAYS_MIN_SHARE", 0.3))
+
+
+def bed_days_lower_bound(beds: int, period: date) -> int:
+    """The fewest occupied bed days that are plausible without a note explaining them."""
+    return math.ceil(beds * days_in_month(period) * bed_days_min_share())
+
+
 def check_entries(entries: list[Entry], *, today: date) -> CheckResult:
     """Check each value, then that ethnicity groups add up to the totals; collect every problem."""
     result = CheckResult()
-    this_month = month_start(today)
     seen: set[tuple] = set()
     for entry in entries:
         label = entry.label()
@@ -137,10 +153,9 @@ def check_entries(entries: list[Entry], *, today: date) -> CheckResult:
             result.fail(entry, f"{label} appears more than once. Enter each month once.")
             continue
         seen.add(entry.key)
-        if entry.period > this_month:
-            result.fail(
-                entry, f"{label} is in the future. Enter data only for this month or earlier."
-            )
+        problem = window_problem(entry.ward, entry.period, today=today, label=label)
+        if problem:
+            result.fail(entry, problem)
             continue
         if entry.group and entry.group not in GROUP_NAMES:
             result.fail(
@@ -151,6 +166,13 @@ def check_entries(entries: list[Entry], *, today: date) -> CheckResult:
             continue
         if entry.group and not entry.measure.disaggregated:
             result.fail(entry, f"{label}: this measure is not entered by ethnicity group.")
+            continue
+        if entry.note and find_nhs_numbers(entry.note):
+            result.fail(
+                entry,
+                f"{label}: the note looks like it contains an NHS number. Notes must not identify "
+                f"patients; remove it.",
+            )
             continue
         if entry.delete:
             result.entries.append(
@@ -215,10 +237,28 @@ def check_entries(entries: list[Entry], *, today: date) -> CheckResult:
                         f"{most:,} ({entry.ward.beds} beds x {days_in_month(entry.period)} days).",
                     )
                     continue
+                least = bed_days_lower_bound(entry.ward.beds, entry.period)
+                if denominator < least and not entry.note.strip() and not entry.group:
+                    result.fail(
+                        entry,
+                        f"{label}: occupied bed days ({denominator:g}) look too few: at least "
+                        f"{least:,} expected ({bed_days_min_share():.0%} of {entry.ward.beds} beds "
+                        f"x {days_in_month(entry.period)} days). If the figure is right, add a note "
+                        f"saying why (for example, the ward was closed for refurbishment).",
+                    )
+                    continue
         else:
             denominator = None
         result.entries.append(
-            CleanEntry(entry.ward, measure, entry.period, entry.group, numerator, denominator)
+            CleanEntry(
+                entry.ward,
+                measure,
+                entry.period,
+                entry.group,
+                numerator,
+                denominator,
+                note=entry.note.strip(),
+            )
         )
     if not result.errors:
         for key, message in _check_group_totals(result.entries):
@@ -342,7 +382,7 @@ def read_upload(uploaded: Any) -> tuple[list[dict[str, str]], list[str]]:
     if missing:
         return [], [
             f"The first row must name the columns {', '.join(UPLOAD_COLUMNS[:4])} (and "
-            f"optionally equity_group). Missing: {', '.join(missing)}."
+            f"optionally equity_group and note). Missing: {', '.join(missing)}."
         ]
     out = []
     for row in raw_rows[1:]:

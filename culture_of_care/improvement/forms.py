@@ -550,7 +550,8 @@ class PasteForm(forms.Form):
         label="Paste from a spreadsheet",
         required=False,
         widget=forms.Textarea(attrs={"rows": 6}),
-        help_text="One row a value: measure code, month (like 2026-03), numerator, denominator. "
+        help_text="One row a value: measure code, month (like 2026-03), numerator, denominator; "
+        "optionally an ethnicity group and a note saying why an unusual value is right. "
         "Columns separated by tabs (as copied from a spreadsheet) or commas.",
     )
 

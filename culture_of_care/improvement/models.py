@@ -516,6 +516,18 @@ class ChartSettings(WardOwnedModel):
     trajectory = models.JSONField(
         default=list, blank=True, help_text="Planned values: a list of {period, value}."
     )
+    target = models.DecimalField(
+        "The ward's own target",
+        max_digits=12,
+        decimal_places=3,
+        null=True,
+        blank=True,
+        help_text="Drawn as the target line and used for the assurance icon instead of the "
+        "programme target.",
+    )
+    target_note = SafeCharField(
+        "Where the target comes from", max_length=300, blank=True, default=""
+    )
     updated_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )

@@ -22,6 +22,7 @@ from culture_of_care.access import (
 )
 from culture_of_care.accounts.models import User
 from culture_of_care.accounts.roles import Role
+from culture_of_care.improvement import windows
 from culture_of_care.improvement.models import (
     ChangeIdea,
     ChangeIdeaStatus,
@@ -232,18 +233,17 @@ def latest_scores(project: Project) -> dict[str, ProgressScore | None]:
 
 
 def grid_periods(ward: Ward, *, today: date | None = None, start: date | None = None) -> list[date]:
-    """The months shown in the data grid: from the 12-month baseline (12 months before coaching
-    started) or at least the last 12 months, up to this month."""
+    """The months shown in the data grid: the ward's data window (its 12-month baseline to the
+    last closed month, ``windows.ward_window``), or the last 12 closed months without a coaching
+    start; ``start`` narrows it (never before the window)."""
     today = today or timezone.localdate()
-    this_month = month_start(today)
-    earliest = add_months(this_month, -12)
-    if ward is not None and ward.coaching_start:
-        earliest = min(earliest, add_months(month_start(ward.coaching_start), -12))
+    window = windows.ward_window(ward, today=today)
+    earliest = window.first or add_months(window.last, -11)
     if start is not None:
-        earliest = start
+        earliest = max(start, window.first) if window.first else start
     months = []
     current = earliest
-    while current <= this_month:
+    while current <= window.last:
         months.append(current)
         current = add_months(current, 1)
     return months

@@ -17,7 +17,7 @@ from django.utils import timezone
 from culture_of_care.accounts.models import User
 from culture_of_care.accounts.roles import Role
 from culture_of_care.audit.services import audit_record, changes_between
-from culture_of_care.improvement import stages
+from culture_of_care.improvement import events, stages
 from culture_of_care.improvement.data_entry import (
     CleanEntry,
     Entry,
@@ -27,6 +27,7 @@ from culture_of_care.improvement.models import (
     ChangeIdea,
     ChangeIdeaStatus,
     ChangeTheory,
+    ChartSettings,
     CycleStatus,
     DataPoint,
     Decision,
@@ -475,6 +476,7 @@ def pdsa_cycle_start(*, cycle: PDSACycle, actor: User, started_on: date | None =
         idea.status = ChangeIdeaStatus.TESTING
         idea.save(update_fields=["status"])
     audit_record(actor=actor, action="pdsa_cycle.start", obj=cycle, summary=f"Started {cycle}")
+    events.data_changed(cycle.organisation_id)
     return cycle
 
 
@@ -584,6 +586,7 @@ def pdsa_cycle_decide(
         summary=f"{cycle}: {cycle.get_decision_display()}",
         changes={"decision": ["", decision]},
     )
+    events.data_changed(cycle.organisation_id)
     return next_cycle
 
 
@@ -675,6 +678,7 @@ def progress_score_record(
         summary=f"{obj.get_scored_by_display()} score {score} for {month_label(month)}",
         changes={"score": [old, str(score)]},
     )
+    events.data_changed(obj.organisation_id)
     return obj
 
 
@@ -763,6 +767,7 @@ def data_points_save(*, entries: list[Entry], actor: User) -> SaveResult:
                     equity_group=e.group,
                     numerator=e.numerator,
                     denominator=e.denominator,
+                    note=e.note,
                     entered_by=user,
                 )
             )
@@ -771,13 +776,18 @@ def data_points_save(*, entries: list[Entry], actor: User) -> SaveResult:
                 "numerator": ["", _fmt(e.numerator)],
                 "denominator": ["", _fmt(e.denominator)],
             }
-        elif point.numerator != e.numerator or point.denominator != e.denominator:
+        elif (
+            point.numerator != e.numerator
+            or point.denominator != e.denominator
+            or (e.note and e.note != point.note)
+        ):
             changes_by_ward[e.ward.id][label] = {
                 "numerator": [_fmt(point.numerator), _fmt(e.numerator)],
                 "denominator": [_fmt(point.denominator), _fmt(e.denominator)],
             }
             point.numerator = e.numerator
             point.denominator = e.denominator
+            point.note = e.note or point.note
             point.entered_by = user
             point.updated_at = timezone.now()
             to_update.append(point)
@@ -789,7 +799,7 @@ def data_points_save(*, entries: list[Entry], actor: User) -> SaveResult:
     DataPoint.objects.filter(id__in=to_delete).delete()
     DataPoint.objects.bulk_create(to_create)
     DataPoint.objects.bulk_update(
-        to_update, ["numerator", "denominator", "entered_by", "updated_at"]
+        to_update, ["numerator", "denominator", "note", "entered_by", "updated_at"]
     )
     for ward_id, changes in changes_by_ward.items():
         ward = wards[ward_id]
@@ -807,6 +817,8 @@ def data_points_save(*, entries: list[Entry], actor: User) -> SaveResult:
         _refresh_signals_on_commit(
             organisation_id=organisation_id, ward_id=ward_id, measure_ids=sorted(measure_ids)
         )
+    for organisation_id in sorted({o for o, _ in touched}):
+        events.data_changed(organisation_id)
     return result
 
 
@@ -819,3 +831,73 @@ def _refresh_signals_on_commit(
         signals_refresh(organisation_id=organisation_id, ward_id=ward_id, measure_ids=measure_ids)
 
     transaction.on_commit(refresh)
+
+
+@transaction.atomic
+def ward_target_set(
+    *, actor: Any, ward: Any, measure: Measure, target: Decimal | None, note: str = ""
+) -> ChartSettings:
+    """Set (or clear, with None) a ward's own target for one measure: its chart's target line
+    and assurance icon use it instead of the programme target."""
+    if target is not None and target < 0:
+        raise ValidationError("A target cannot be negative.")
+    if measure.kind == "percentage" and target is not None and target > 100:
+        raise ValidationError("A percentage target cannot be more than 100%.")
+    item, _ = ChartSettings.objects.get_or_create(
+        measure=measure, organisation_id=ward.organisation_id, ward_id=ward.pk
+    )
+    before = item.target
+    item.target = target
+    item.target_note = note if target is not None else ""
+    item.updated_by = actor if getattr(actor, "pk", None) else None
+    item.save(update_fields=["target", "target_note", "updated_by", "updated_at"])
+    audit_record(
+        actor=actor,
+        action="chart.target",
+        obj=item,
+        organisation_id=ward.organisation_id,
+        summary=f"Set {ward.name}'s target for {measure.name}",
+        changes={"target": [_fmt(before), _fmt(target)], "note": note},
+    )
+    events.data_changed(ward.organisation_id)
+    return item
+
+
+def ward_target_from_aim(*, actor: Any, ward: Any, measure: Measure) -> ChartSettings:
+    """Make the ward's aim ("30% fewer by May 2027") its target line for one measure: the
+    baseline mean (the 12 months before coaching started) moved by the aim's percentage."""
+    from culture_of_care.improvement import targets, windows
+
+    project = Project.objects.filter(ward_id=ward.pk, kind=ProjectKind.WARD).first()
+    how_much = project.aim_how_much if project else ""
+    if targets.percent_in(how_much) is None:
+        raise ValidationError(
+            "The ward's aim does not say by how much as a percentage (for example '30% fewer'), "
+            "so enter the target as a number."
+        )
+    first = windows.baseline_start(ward)
+    if first is None:
+        raise ValidationError("The ward has no coaching start, so it has no baseline yet.")
+    points = DataPoint.objects.filter(
+        ward_id=ward.pk,
+        measure=measure,
+        equity_group="",
+        period_start__gte=first,
+        period_start__lt=windows.month_start(ward.coaching_start),
+    ).select_related("measure")
+    values = [p.value for p in points if p.value is not None]
+    if not values:
+        raise ValidationError(
+            "There is no baseline data for this measure yet, so enter the target as a number."
+        )
+    target = targets.target_from_aim(how_much, sum(values) / len(values), measure.improvement)
+    if target is None:
+        raise ValidationError("This measure has no direction of improvement, so no target.")
+    when = f" by {project.aim_by_when:%B %Y}" if project and project.aim_by_when else ""
+    return ward_target_set(
+        actor=actor,
+        ward=ward,
+        measure=measure,
+        target=Decimal(f"{target:.3f}"),
+        note=f"From the ward's aim: {how_much}{when} (baseline average {sum(values) / len(values):.2f})",
+    )

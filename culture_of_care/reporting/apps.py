@@ -10,7 +10,10 @@ class ReportingConfig(AppConfig):
         # The chart panels are registered here rather than in the improvement app, whose
         # AppConfig belongs to the QI method; reporting may read every app.
         from culture_of_care import panels
-        from culture_of_care.reporting import selectors
+        from culture_of_care.improvement import events
+        from culture_of_care.reporting import selectors, tasks
+
+        events.listen(tasks.queue_organisation_refresh)
 
         panels.register("ward", "charts/panels/ward.html", selectors.ward_panel, order=20)
         panels.register(
@@ -20,3 +23,7 @@ class ReportingConfig(AppConfig):
             order=20,
         )
         panels.register("home", "charts/panels/home.html", selectors.home_panel, order=20)
+        dashboard = "reporting/panels/dashboard.html"
+        panels.register("home", dashboard, selectors.dashboard_home_panel, order=15)
+        panels.register("organisation", dashboard, selectors.dashboard_organisation_panel, order=15)
+        panels.register("ward", dashboard, selectors.dashboard_ward_panel, order=15)

@@ -8,12 +8,13 @@ so the charts show annotations and the "signals to review" list shows what is le
 
 from __future__ import annotations
 
+from decimal import Decimal
 from typing import Any
 
 from culture_of_care.accounts.roles import Role
 from culture_of_care.improvement.charts import services as chart_services
 from culture_of_care.improvement.charts.results import Scope
-from culture_of_care.improvement.models import CauseKind, DataPoint, PDSACycle, Signal
+from culture_of_care.improvement.models import CauseKind, DataPoint, Measure, PDSACycle, Signal
 
 ANNOTATED_WARDS = 3
 KNOWN_CAUSES = [
@@ -23,7 +24,26 @@ KNOWN_CAUSES = [
 ]
 
 
+# Demo programme targets for the national measures, so the assurance icons have something to
+# say (programme admins set the real ones in the QI method admin).
+PROGRAMME_TARGETS = {
+    "rp_all": "12",
+    "rp_restraint": "6",
+    "rp_prone": "0.5",
+    "rp_seclusion": "2",
+    "rp_rt": "2",
+    "va_incidents": "25",
+    "feel_safe": "80",
+    "staff_supported": "75",
+    "activities_daily": "85",
+}
+
+
 def seed(ctx: Any) -> None:
+    for code, target in PROGRAMME_TARGETS.items():
+        Measure.objects.national().filter(code=code, target__isnull=True).update(
+            target=Decimal(target)
+        )
     if not DataPoint.objects.exists():
         ctx.stats["chart signals"] = 0
         return
@@ -74,6 +94,13 @@ def seed(ctx: Any) -> None:
                 text="First month of data collection: the team agreed the definitions.",
             )
     ctx.stats["chart signals reviewed"] = reviewed
+
+
+def seed_after_all(ctx: Any) -> None:
+    """The dashboard snapshots, once every app has entered its demo data."""
+    from culture_of_care.reporting.services import snapshots_refresh
+
+    ctx.stats["dashboard snapshots"] = snapshots_refresh()
 
 
 def _ward_member(ctx: Any, ward: Any) -> Any:

@@ -5,6 +5,7 @@ Reporting reads every app and nothing imports it (DESIGN.md section 1).
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any
 
 from django.urls import reverse
@@ -15,6 +16,8 @@ from culture_of_care.improvement.charts import labels
 from culture_of_care.improvement.charts import selectors as chart_selectors
 from culture_of_care.improvement.charts.results import Scope, SummaryRow
 from culture_of_care.improvement.models import Signal
+from culture_of_care.reporting.models import Snapshot, SnapshotKind
+from culture_of_care.reporting.services import NATIONAL_RATES
 
 PANEL_SIGNALS_SHOWN = 5
 
@@ -91,3 +94,71 @@ def home_panel(user: Any, _obj: Any = None) -> dict[str, Any] | None:
         "signals_url": reverse("charts:my_signals"),
         "programme_url": reverse("reporting:programme_summary") if programme else "",
     }
+
+
+def dashboard_home_panel(user: Any, _obj: Any = None) -> dict[str, Any] | None:
+    """Links to the dashboards the person may open (national, or their organisations' and
+    wards'), and the wards they reach that have not reported the last closed month."""
+    from culture_of_care.reporting.dashboards import may_see_national, missing_wards_for
+    from organisations.models import Organisation
+
+    if may_see_national(user):
+        return {
+            "key": "home",
+            "links": [{"text": "National dashboard", "url": reverse("dashboards:national")}],
+        }
+    reach = read_reach(user)
+    if reach.is_empty:
+        return None
+    links = [
+        {
+            "text": f"{o.name} dashboard",
+            "url": reverse("dashboards:organisation", args=[o.ods_code]),
+        }
+        for o in Organisation.objects.visible_to(user)
+        .filter(pk__in=reach.organisation_ids)
+        .order_by("name")
+    ]
+    month, missing = missing_wards_for(user)
+    if not reach.organisation_ids:
+        from wards.models import Ward
+
+        links += [
+            {"text": f"{w.name} dashboard", "url": reverse("dashboards:ward", args=[w.pk])}
+            for w in Ward.objects.visible_to(user).filter(pk__in=reach.ward_ids).order_by("name")
+        ]
+    return {"key": "home", "links": links, "missing": missing, "month": month}
+
+
+def dashboard_organisation_panel(user: Any, organisation: Any) -> dict[str, Any] | None:
+    from culture_of_care.reporting.dashboards import user_reaches_organisation
+
+    if organisation is None or not user_reaches_organisation(user, organisation.pk):
+        return None
+    url = reverse("dashboards:organisation", args=[organisation.ods_code])
+    return {
+        "key": "organisation",
+        "links": [{"text": f"{organisation.name} dashboard", "url": url}],
+    }
+
+
+def dashboard_ward_panel(user: Any, ward: Any) -> dict[str, Any] | None:
+    if ward is None or not read_reach(user).covers(
+        organisation_id=ward.organisation_id, ward_id=ward.pk
+    ):
+        return None
+    url = reverse("dashboards:ward", args=[ward.pk])
+    return {"key": "ward", "links": [{"text": f"{ward.name} dashboard", "url": url}]}
+
+
+def national_rates() -> tuple[dict, datetime | None]:
+    """The national comparison: national totals, shown to everyone beside their own figures.
+
+    Not tenant data (no ward or organisation figure in it), so read without scoping.
+    """
+    row = (
+        Snapshot.objects.filter(kind=SnapshotKind.PROGRAMME, key=NATIONAL_RATES)
+        .values_list("payload", "computed_at")
+        .first()
+    )
+    return (row[0], row[1]) if row else ({}, None)

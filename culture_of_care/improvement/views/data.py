@@ -217,6 +217,7 @@ def _pasted_entries(
                 cells[3] if len(cells) > 3 else "",
                 group=group,
                 where=where,
+                note=cells[5] if len(cells) > 5 else "",
             )
         )
     return entries, errors
@@ -349,6 +350,7 @@ def organisation_upload(request: HttpRequest, ods_code: str) -> HttpResponse:
                             e.group,
                             str(e.numerator),
                             str(e.denominator or ""),
+                            e.note,
                         ]
                         for e in entries
                     ],
@@ -422,6 +424,7 @@ def _upload_entries(
                 row.get("denominator", ""),
                 group=group,
                 where=f"{where} ({ward.code})",
+                note=row.get("note", ""),
             )
         )
     if not entries and not problems:
@@ -442,11 +445,14 @@ def _stored_entries(
     }
     month = date.fromisoformat(stored["month"])
     entries, problems = [], []
-    for ward_id, measure_id, group, num, den in stored["rows"]:
+    for ward_id, measure_id, group, num, den, *rest in stored["rows"]:
         if ward_id not in wards or measure_id not in measures:
             problems.append("The checked file no longer matches your wards. Upload it again.")
             break
-        entries.append(Entry(wards[ward_id], measures[measure_id], month, num, den, group))
+        note = rest[0] if rest else ""
+        entries.append(
+            Entry(wards[ward_id], measures[measure_id], month, num, den, group, note=note)
+        )
     return entries, problems
 
 

@@ -38,6 +38,7 @@ class Command(BaseCommand):
         ctx = DemoContext(scale=scale, today=timezone.localdate())
         with transaction.atomic():
             seed_foundation(ctx)
+            finishing = []
             for config in apps.get_app_configs():
                 if config.name == "organisations":
                     continue
@@ -48,6 +49,12 @@ class Command(BaseCommand):
                 if hasattr(module, "seed"):
                     self.stdout.write(f"Seeding {config.verbose_name}...")
                     module.seed(ctx)
+                if hasattr(module, "seed_after_all"):
+                    finishing.append((config.verbose_name, module.seed_after_all))
+            # Steps that read every app's demo data (the dashboard snapshots).
+            for name, step in finishing:
+                self.stdout.write(f"Finishing {name}...")
+                step(ctx)
         stats = ", ".join(f"{value} {key}" for key, value in ctx.stats.items())
         self.stdout.write(self.style.SUCCESS(f"Demo programme loaded: {stats}."))
         self.stdout.write("")
