@@ -117,6 +117,7 @@ def invitation_accept(*, invitation: Invitation, password: str) -> User:
     locked.save(update_fields=["accepted_at"])
     # Any other outstanding links for this person stop working too.
     Invitation.objects.filter(user=user, accepted_at__isnull=True).update(expires_at=timezone.now())
+    email_address_mark_verified(user=user)
     audit_record(actor=user, action="invitation.accept", obj=locked, summary=user.email)
     return user
 
@@ -140,6 +141,7 @@ def invitation_accept_with_sso(*, token: str, sociallogin: Any) -> User | None:
     locked.accepted_at = timezone.now()
     locked.save(update_fields=["accepted_at"])
     Invitation.objects.filter(user=user, accepted_at__isnull=True).update(expires_at=timezone.now())
+    email_address_mark_verified(user=user)
     audit_record(actor=user, action="invitation.accept", obj=locked, summary=user.email)
     sso_record_link(user=user, sociallogin=sociallogin, how="invitation")
     return user
@@ -203,3 +205,34 @@ def sso_unlink(*, user: User, account_id: int) -> bool:
         actor=user, action="sso.unlink", obj=user, summary=f"{user.email} ({account.provider})"
     )
     return True
+
+
+def totp_replace(*, user: User, secret: str) -> None:
+    """Move the person's two-factor authentication to a new authenticator app in one step.
+
+    The old app stops working as the new one starts, so a role that must use MFA is never left
+    without it (deactivating is refused for those roles; see ``adapters.MFAAdapter``).
+    """
+    from allauth.mfa.models import Authenticator
+    from allauth.mfa.utils import encrypt
+
+    authenticator = Authenticator.objects.select_for_update().get(
+        user=user, type=Authenticator.Type.TOTP
+    )
+    authenticator.data = {**authenticator.data, "secret": encrypt(secret)}
+    authenticator.save(update_fields=["data"])
+    audit_record(actor=user, action="mfa.totp.replace", obj=authenticator, summary=user.email)
+
+
+def email_address_mark_verified(*, user: User) -> None:
+    """The invitation reached this address, so it counts as verified (and is the only one).
+
+    People are invited by address and cannot add others, so there is nothing left to confirm;
+    an unverified address would otherwise block setting up two-factor authentication.
+    """
+    from allauth.account.models import EmailAddress
+
+    EmailAddress.objects.filter(user=user).exclude(email__iexact=user.email).delete()
+    EmailAddress.objects.update_or_create(
+        user=user, email=user.email, defaults={"verified": True, "primary": True}
+    )

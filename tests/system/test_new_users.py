@@ -1,0 +1,46 @@
+"""Issue 15 in a browser: what new users tripped on, tried as each of them would."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from allauth.mfa.models import Authenticator
+from django.core import mail
+from django.urls import reverse
+
+from culture_of_care.accounts.roles import Role
+from culture_of_care.accounts.services import invitation_create
+from tests.factories import RoleAssignmentFactory, UserFactory
+from tests.system.browser import check_axe, press_and_wait, totp_code, type_into
+
+pytestmark = [pytest.mark.system, pytest.mark.xdist_group("browser")]
+
+NEW_PASSWORD = "Tulips-and-tea-42"
+
+
+def test_invited_lead_sets_up_mfa_straight_away_and_cannot_turn_it_off(page, live_server, db):
+    lead = UserFactory(email="newlead@example.org", full_name="Nell Lead", password=None)
+    RoleAssignmentFactory(user=lead, role=Role.PROGRAMME_LEAD)
+    invitation_create(user=lead)  # a live-server test commits, so the e-mail goes at once
+    token = re.search(r"/accounts/invitation/(\S+)/", mail.outbox[-1].body).group(1)
+
+    page.goto(f"{live_server.url}{reverse('invitation_accept', args=[token])}")
+    type_into(page, "#id_password1", NEW_PASSWORD)
+    type_into(page, "#id_password2", NEW_PASSWORD)
+    press_and_wait(page)
+    # No "confirm it is you" seconds after choosing a password: straight to set-up.
+    assert page.url == f"{live_server.url}{reverse('mfa_activate_totp')}"
+    secret = page.locator("#authenticator_secret").inner_text().strip()
+    type_into(page, "#id_code", totp_code(secret))
+    press_and_wait(page)
+    assert Authenticator.objects.filter(user=lead, type=Authenticator.Type.TOTP).exists()
+    check_axe(page)
+
+    page.goto(f"{live_server.url}{reverse('mfa_index')}")
+    assert page.locator("h1").inner_text() == "Two-factor authentication"
+    assert "cannot be turned off" in page.locator("main").inner_text()
+    assert page.locator(f"a[href='{reverse('mfa_deactivate_totp')}']").count() == 0
+    check_axe(page)
+    page.set_viewport_size({"width": 375, "height": 812})
+    check_axe(page)
