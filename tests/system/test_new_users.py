@@ -44,3 +44,21 @@ def test_invited_lead_sets_up_mfa_straight_away_and_cannot_turn_it_off(page, liv
     check_axe(page)
     page.set_viewport_size({"width": 375, "height": 812})
     check_axe(page)
+
+
+def test_error_pages_have_the_header_and_a_way_back(page, mobile_page, live_server, ward_member):
+    from tests.system.browser import assert_no_horizontal_scroll, log_in_as
+
+    for viewport in (page, mobile_page):
+        log_in_as(viewport, live_server, ward_member)
+        viewport.goto(f"{live_server.url}/accounts/email/")  # allauth's, not offered here
+        assert viewport.locator("h1").inner_text() == "Page not found"
+        assert viewport.locator("header.nhsuk-header").is_visible()
+        check_axe(viewport)
+        viewport.goto(f"{live_server.url}{reverse('reporting:programme_summary')}")
+        assert viewport.locator("h1").inner_text() == "You cannot do this"
+        check_axe(viewport)
+        viewport.get_by_role("link", name="Go to your home page").click()
+        viewport.wait_for_load_state()
+        assert viewport.url == f"{live_server.url}/"
+    assert_no_horizontal_scroll(mobile_page)
