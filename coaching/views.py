@@ -200,7 +200,7 @@ def session_export(request: HttpRequest) -> HttpResponse:
                         "; ".join(c.full_name for c in s.coaches.all()) if visible else "",
                         "; ".join(t.text for t in s.topics.all()) if visible else "",
                         "; ".join(c.short_label for c in s.commitments.all()) if visible else "",
-                        s.shared_summary if visible else "",
+                        s.shared_summary if s.summary_visible else "",
                         s.next_session_on if visible else "",
                     )
                 ]

@@ -48,6 +48,11 @@ def home_for(user: Any) -> dict[str, Any]:
     if has_role(user, *PROGRAMME_WIDE):
         return {"kind": "programme", **programme_overview(user)}
     wards = Ward.objects.visible_to(user).select_related("organisation", "service_type")
+    if has_role(user, Role.EXECUTIVE) and not has_role(
+        user, Role.ORGANISATION_LEAD, Role.LEADERSHIP_COACH, Role.RISK_LEAD, Role.QI_COACH
+    ):
+        # An executive comes for their own coaching (the panel on their home page).
+        return {"kind": "executive", "organisations": Organisation.objects.visible_to(user)}
     if has_role(
         user, Role.ORGANISATION_LEAD, Role.LEADERSHIP_COACH, Role.EXECUTIVE, Role.RISK_LEAD
     ):

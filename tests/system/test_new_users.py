@@ -62,3 +62,37 @@ def test_error_pages_have_the_header_and_a_way_back(page, mobile_page, live_serv
         viewport.wait_for_load_state()
         assert viewport.url == f"{live_server.url}/"
     assert_no_horizontal_scroll(mobile_page)
+
+
+def test_executive_reads_their_coaching_and_marks_an_action_done(
+    page, mobile_page, live_server, org, executive, leadership_coach
+):
+    from coaching.models import Action, ActionStatus
+    from coaching.tests.factories import ActionFactory, ExecutiveFactory, ExecutiveSessionFactory
+    from tests.system.browser import assert_no_horizontal_scroll, log_in_as
+
+    me = ExecutiveFactory(organisation=org, user=executive, name="Eve Exec")
+    session = ExecutiveSessionFactory(organisation=org)
+    session.executives.set([me])
+    action = ActionFactory(
+        organisation=org, session=session, description="Walk the wards monthly", owner_role=""
+    )
+
+    log_in_as(page, live_server, executive)
+    page.goto(f"{live_server.url}/")
+    assert page.locator("h1").inner_text() == "My coaching"
+    check_axe(page)
+    page.locator(f"#action-{action.pk} button", has_text="Mark done").click()
+    page.locator(f"#action-{action.pk}").get_by_text("Done", exact=True).wait_for()
+    assert Action.objects.get(pk=action.pk).status == ActionStatus.DONE
+
+    page.get_by_role("link", name=f"Executive coaching, {session.date:%-d %B %Y}").click()
+    main = page.locator("main").inner_text()
+    assert "Board culture and psychological safety" in main
+    assert "board chair" not in main
+    check_axe(page)
+
+    log_in_as(mobile_page, live_server, executive)
+    mobile_page.goto(f"{live_server.url}/")
+    check_axe(mobile_page)
+    assert_no_horizontal_scroll(mobile_page)
