@@ -230,6 +230,8 @@ EMAIL_CONFIG = env.email_url("EMAIL_URL", default="consolemail://")
 vars().update(EMAIL_CONFIG)
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="Culture of Care <noreply@example.org>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
+# Where people report problems (the accessibility statement names it).
+SUPPORT_EMAIL = env.str("SUPPORT_EMAIL", default="culture-of-care@example.org")
 
 # Security: production behaviour by default; relaxed only when DEBUG is on.
 SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=not DEBUG and not TESTING)
