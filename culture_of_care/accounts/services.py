@@ -236,3 +236,29 @@ def email_address_mark_verified(*, user: User) -> None:
     EmailAddress.objects.update_or_create(
         user=user, email=user.email, defaults={"verified": True, "primary": True}
     )
+
+
+@transaction.atomic
+def invitation_resend(*, user: User, actor: Any, organisation_id: int | None = None) -> Invitation:
+    """Send a fresh invitation link: earlier unused links stop working, the new one goes out.
+
+    Kept to this one function so it can be reconciled with the invitation outbox.
+    """
+    Invitation.objects.filter(user=user, accepted_at__isnull=True).update(expires_at=timezone.now())
+    return invitation_create(user=user, invited_by=actor, organisation_id=organisation_id)
+
+
+@transaction.atomic
+def invitation_revoke(*, user: User, actor: Any, organisation_id: int | None = None) -> int:
+    """Stop every unused invitation link of this person working; returns how many were live."""
+    live = Invitation.objects.usable().filter(user=user)
+    count = live.update(expires_at=timezone.now())
+    if count:
+        audit_record(
+            actor=actor,
+            action="invitation.revoke",
+            obj=user,
+            organisation_id=organisation_id,
+            summary=f"Invitation for {user.email} withdrawn",
+        )
+    return count

@@ -96,3 +96,29 @@ def test_executive_reads_their_coaching_and_marks_an_action_done(
     mobile_page.goto(f"{live_server.url}/")
     check_axe(mobile_page)
     assert_no_horizontal_scroll(mobile_page)
+
+
+def test_org_lead_deactivates_a_leaver_without_the_django_admin(
+    page, mobile_page, live_server, org, org_lead, ward_member
+):
+    from tests.system.browser import assert_no_horizontal_scroll, log_in_as
+
+    log_in_as(mobile_page, live_server, org_lead)
+    mobile_page.goto(f"{live_server.url}{reverse('organisations:people', args=[org.ods_code])}")
+    check_axe(mobile_page)
+    assert_no_horizontal_scroll(mobile_page)
+
+    log_in_as(page, live_server, org_lead)
+    page.goto(f"{live_server.url}{reverse('organisations:detail', args=[org.ods_code])}")
+    page.get_by_role("link", name="People and their roles").click()
+    check_axe(page)
+    page.get_by_role("link", name="Wyn Ward").click()
+    assert page.locator("h1").inner_text() == "Wyn Ward"
+    check_axe(page)
+    page.get_by_role("link", name="Deactivate Wyn Ward").click()
+    check_axe(page)
+    page.get_by_role("button", name="Deactivate").click()
+    page.wait_for_load_state()
+    assert "Wyn Ward no longer has any role" in page.locator("main").inner_text()
+    ward_member.refresh_from_db()
+    assert not ward_member.is_active
