@@ -9,7 +9,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods, require_POST
 
 from culture_of_care.access import get_editable_or_403
-from culture_of_care.accounts.services import invitation_resend, invitation_revoke
+from culture_of_care.accounts.services import invitation_resend, invitation_revoke, site_url_of
 from organisations import people
 from organisations.forms import PersonRolesForm
 from organisations.models import Organisation
@@ -82,7 +82,12 @@ def person_invitation(request: HttpRequest, ods_code: str, user_id: int) -> Http
         invitation_revoke(user=person.user, actor=request.user, organisation_id=organisation.id)
         messages.success(request, f"The invitation for {person.user.email} no longer works.")
     else:
-        invitation_resend(user=person.user, actor=request.user, organisation_id=organisation.id)
+        invitation_resend(
+            user=person.user,
+            actor=request.user,
+            organisation_id=organisation.id,
+            site_url=site_url_of(request),
+        )
         messages.success(request, f"We have sent a new invitation to {person.user.email}.")
     return redirect("organisations:person", ods_code=organisation.ods_code, user_id=user_id)
 

@@ -57,9 +57,17 @@ def role_grant(
 
 @transaction.atomic
 def invitation_create(
-    *, user: User, invited_by: Any = None, organisation_id: int | None = None
+    *,
+    user: User,
+    invited_by: Any = None,
+    organisation_id: int | None = None,
+    site_url: str | None = None,
 ) -> Invitation:
-    """Create a single-use invitation and e-mail its link once the transaction commits."""
+    """Create a single-use invitation and e-mail its link once the transaction commits.
+
+    ``site_url`` is the address the inviter is using (``site_url_of(request)``), so the link
+    works wherever the app is served; without a request, ``settings.SITE_URL``.
+    """
     token, token_hash = Invitation.new_token()
     invitation = Invitation.objects.create(
         user=user,
@@ -77,16 +85,22 @@ def invitation_create(
     )
     from culture_of_care.accounts.tasks import send_invitation
 
-    transaction.on_commit(lambda: send_invitation.delay(invitation.id, token))
+    transaction.on_commit(lambda: send_invitation.delay(invitation.id, token, site_url=site_url))
     return invitation
 
 
-def invitation_send(*, invitation_id: int, token: str) -> bool:
+def site_url_of(request: Any) -> str:
+    """The address this request reached the app on (its host checked against ALLOWED_HOSTS)."""
+    return request.build_absolute_uri("/").rstrip("/")
+
+
+def invitation_send(*, invitation_id: int, token: str, site_url: str | None = None) -> bool:
     """Send the invitation e-mail unless it has already gone (a retried task sends once)."""
     invitation = Invitation.objects.select_related("user", "invited_by").get(id=invitation_id)
     if invitation.sent_at is not None:
         return False
-    link = settings.SITE_URL + reverse("invitation_accept", kwargs={"token": token})
+    base = (site_url or settings.SITE_URL).rstrip("/")
+    link = base + reverse("invitation_accept", kwargs={"token": token})
     context = {
         "invitation": invitation,
         "user": invitation.user,
@@ -239,13 +253,17 @@ def email_address_mark_verified(*, user: User) -> None:
 
 
 @transaction.atomic
-def invitation_resend(*, user: User, actor: Any, organisation_id: int | None = None) -> Invitation:
+def invitation_resend(
+    *, user: User, actor: Any, organisation_id: int | None = None, site_url: str | None = None
+) -> Invitation:
     """Send a fresh invitation link: earlier unused links stop working, the new one goes out.
 
     Kept to this one function so it can be reconciled with the invitation outbox.
     """
     Invitation.objects.filter(user=user, accepted_at__isnull=True).update(expires_at=timezone.now())
-    return invitation_create(user=user, invited_by=actor, organisation_id=organisation_id)
+    return invitation_create(
+        user=user, invited_by=actor, organisation_id=organisation_id, site_url=site_url
+    )
 
 
 @transaction.atomic

@@ -122,3 +122,18 @@ def test_org_lead_deactivates_a_leaver_without_the_django_admin(
     assert "Wyn Ward no longer has any role" in page.locator("main").inner_text()
     ward_member.refresh_from_db()
     assert not ward_member.is_active
+
+
+def test_pages_ask_no_other_host_for_fonts_or_anything_else(page, live_server, ward_member):
+    from tests.system.browser import log_in_as
+
+    requested: list[str] = []
+    page.on("request", lambda request: requested.append(request.url))
+    page.goto(f"{live_server.url}{reverse('account_login')}")
+    log_in_as(page, live_server, ward_member)
+    page.goto(f"{live_server.url}/")
+    page.wait_for_load_state("networkidle")
+    outside = [url for url in requested if not url.startswith((live_server.url, "data:"))]
+    assert outside == []
+    # The text falls back to the stylesheet's next font, not a downloaded Frutiger.
+    assert page.evaluate("document.fonts.size") == 0
