@@ -42,6 +42,21 @@ def programme_overview(user: Any) -> dict[str, Any]:
     }
 
 
+def _with_data_entry(user: Any, wards: list[Ward]) -> list[Ward]:
+    """Each ward with ``data_project_id``: where "enter this month's data" goes, if anywhere."""
+    from culture_of_care.improvement.models import Project, ProjectKind
+
+    projects = dict(
+        Project.objects.visible_to(user)
+        .filter(ward__in=wards, kind=ProjectKind.WARD)
+        .order_by("id")  # the newest project wins
+        .values_list("ward_id", "id")
+    )
+    for ward in wards:
+        ward.data_project_id = projects.get(ward.id)
+    return wards
+
+
 def home_for(user: Any) -> dict[str, Any]:
     """Which home page this person sees, and what is on it."""
     reach = read_reach(user)
@@ -61,5 +76,5 @@ def home_for(user: Any) -> dict[str, Any]:
     if has_role(user, Role.QI_COACH):
         return {"kind": "coach", "wards": wards}
     if reach.ward_ids:
-        return {"kind": "ward", "wards": wards}
+        return {"kind": "ward", "wards": _with_data_entry(user, list(wards))}
     return {"kind": "none"}

@@ -66,3 +66,13 @@ def test_programme_home_says_one_ward_not_one_wards(client_for, programme_lead, 
     assert 'app-count">1</span> organisation</p>' in text
     assert 'app-count">1</span> ward (1 active)' in text
     assert 'app-count">1</span> person taking part' in text
+
+
+def test_ward_home_offers_enter_this_months_data(client_for, ward_member, ward):
+    from culture_of_care.improvement.models import ProjectKind
+    from culture_of_care.improvement.tests.factories import ProjectFactory
+
+    project = ProjectFactory(ward=ward, organisation=ward.organisation, kind=ProjectKind.WARD)
+    home = client_for(ward_member).get(reverse("home"))
+    assert "Enter this month&#x27;s data" in home.text or "Enter this month's data" in home.text
+    assert reverse("improvement:data", args=[project.pk]) in home.text
