@@ -17,11 +17,12 @@ $(VENV)/.installed: pyproject.toml requirements.lock
 
 install: $(VENV)/.installed
 
-static/vendor/.built: package.json package-lock.json
+static/vendor/.built: package.json package-lock.json culture_of_care/assets.py
 	npm ci --no-audit --no-fund --loglevel=error
 	rm -rf static/vendor public
 	mkdir -p static/vendor/nhsuk static/vendor/htmx public
 	cp node_modules/nhsuk-frontend/dist/nhsuk/nhsuk-frontend.min.css node_modules/nhsuk-frontend/dist/nhsuk/nhsuk-frontend.min.js static/vendor/nhsuk/
+	python3 culture_of_care/assets.py static/vendor/nhsuk/nhsuk-frontend.min.css
 	cp -r node_modules/nhsuk-frontend/dist/nhsuk/assets public/assets
 	cp node_modules/htmx.org/dist/htmx.min.js static/vendor/htmx/
 	touch $@

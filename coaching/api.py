@@ -16,6 +16,7 @@ PUBLIC_FIELDS = ("id", "kind", "organisation", "ward", "date", "duration_minutes
 class CoachingSessionSerializer(serializers.ModelSerializer):
     organisation = serializers.SlugRelatedField(slug_field="ods_code", read_only=True)
     content_visible = serializers.BooleanField(read_only=True)
+    summary_visible = serializers.BooleanField(read_only=True)
     coaches = serializers.SlugRelatedField(slug_field="full_name", many=True, read_only=True)
 
     class Meta:
@@ -23,6 +24,7 @@ class CoachingSessionSerializer(serializers.ModelSerializer):
         fields = [
             *PUBLIC_FIELDS,
             "content_visible",
+            "summary_visible",
             "mode",
             "attendee_count",
             "lived_experience_attendee_count",
@@ -40,7 +42,11 @@ class CoachingSessionSerializer(serializers.ModelSerializer):
     def to_representation(self, instance: CoachingSession) -> dict[str, Any]:
         data = super().to_representation(instance)
         if not getattr(instance, "content_visible", False):
-            return {name: data[name] for name in (*PUBLIC_FIELDS, "content_visible")}
+            # The executive coached also reads the shared summary (never the notes).
+            shown = (*PUBLIC_FIELDS, "content_visible", "summary_visible")
+            if getattr(instance, "summary_visible", False):
+                shown = (*shown, "shared_summary")
+            return {name: data[name] for name in shown}
         if not instance.is_confidential:
             data.pop("confidential_notes", None)
         return data

@@ -22,3 +22,6 @@ class CoachingConfig(AppConfig):
             order=40,
         )
         panels.register("home", "coaching/panel_home.html", coaching_panels.home_panel, order=20)
+        panels.register(
+            "home", "coaching/panel_coachee.html", coaching_panels.coachee_panel, order=10
+        )

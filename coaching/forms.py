@@ -92,7 +92,8 @@ class SessionForm(forms.ModelForm):
         queryset=User.objects.none(),
         required=False,
         label="Other coaches present",
-        help_text="You are recorded as a coach. Hold Ctrl or Cmd to choose more than one.",
+        help_text="You are recorded as a coach. Tick anyone else who coached with you.",
+        widget=forms.CheckboxSelectMultiple,
     )
 
     class Meta:
@@ -153,6 +154,9 @@ class SessionForm(forms.ModelForm):
         self.user = user
         self.logging = logging  # False when saving a draft: only light checks
         self.fields["kind"].choices = allowed_kinds(user)
+        if not self.is_bound and not self.instance.pk:
+            # Most sessions are logged on the day they happen.
+            self.initial.setdefault("date", timezone.localdate())
         if len(self.fields["kind"].choices) == 1 and not self.is_bound:
             self.initial.setdefault("kind", self.fields["kind"].choices[0][0])
         if self.instance.pk and self.instance.kind:

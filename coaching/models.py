@@ -2,10 +2,12 @@
 
 Executive and reverse-mentoring sessions are confidential: their content (shared summary,
 confidential notes, topics, PDSA cycles, who was coached) is readable only by the organisation's
-current coach pair and programme admins. Everyone else who sees the organisation sees that a
-session took place (date, kind, duration), never what was said. The rule lives in one place:
-``confidential_organisation_ids`` and ``CoachingSessionQuerySet.readable_by`` below, used by
-pages, the API, the CSV export and search alike.
+current coach pair and programme admins. The executive coached reads their own sessions'
+shared summary and the actions agreed with them, never the coaches' confidential notes.
+Everyone else who sees the organisation sees that a session took place (date, kind,
+duration), never what was said. The rule lives in one place: ``confidential_organisation_ids``,
+``coachee_q`` and ``CoachingSessionQuerySet.readable_by`` below, used by pages, the API, the
+CSV export and search alike.
 """
 
 from __future__ import annotations
@@ -218,13 +220,22 @@ def content_visible_q(user: Any, prefix: str = "") -> Q:
     )
 
 
+def coachee_q(user: Any, prefix: str = "") -> Q:
+    """A filter matching sessions in which ``user`` was one of the executives coached."""
+    pk = getattr(user, "pk", None)
+    if pk is None or not getattr(user, "is_authenticated", False):
+        return Q(pk__in=[])
+    through = CoachingSession.executives.through.objects.filter(executive__user_id=pk)
+    return Q(**{f"{prefix}pk__in": through.values("coachingsession_id")})
+
+
 class _RedactingIterable(ModelIterable):
     """Blanks the content of sessions the reader may not see, as rows come from the database."""
 
     def __iter__(self):
         for obj in super().__iter__():
             if not getattr(obj, "content_visible", True):
-                obj.redact()
+                obj.redact(keep_summary=getattr(obj, "summary_visible", False))
             yield obj
 
 
@@ -235,28 +246,41 @@ class CoachingSessionQuerySet(TenantQuerySet):
     def readable_by(self, user: Any) -> CoachingSessionQuerySet:
         """Sessions ``user`` may see, with the content of confidential ones blanked.
 
-        Each row carries ``content_visible``; drafts are seen only by whoever started them.
+        Each row carries ``content_visible`` (everything) and ``summary_visible`` (the shared
+        summary and agreed actions: also the executive coached); drafts are seen only by
+        whoever started them.
         """
         qs = self.visible_to(user).filter(
             Q(status=SessionStatus.LOGGED) | Q(created_by_id=getattr(user, "pk", None))
         )
         orgs = confidential_organisation_ids(user)
         if orgs is None:
-            qs = qs.annotate(content_visible=Value(True, output_field=BooleanField()))
+            qs = qs.annotate(
+                content_visible=Value(True, output_field=BooleanField()),
+                summary_visible=Value(True, output_field=BooleanField()),
+            )
         else:
+            full = content_visible_q(user)
             qs = qs.annotate(
                 content_visible=Case(
-                    When(content_visible_q(user), then=Value(True)),
+                    When(full, then=Value(True)),
                     default=Value(False),
                     output_field=BooleanField(),
-                )
+                ),
+                summary_visible=Case(
+                    When(full | coachee_q(user), then=Value(True)),
+                    default=Value(False),
+                    output_field=BooleanField(),
+                ),
             )
         qs._iterable_class = _RedactingIterable
         return qs
 
     def matching(self, user: Any, text: str) -> CoachingSessionQuerySet:
-        """Search the shared summary, only among sessions whose content the user may read."""
-        return self.filter(content_visible_q(user) & Q(shared_summary__icontains=text))
+        """Search the shared summary, only among sessions whose summary the user may read."""
+        return self.filter(
+            (content_visible_q(user) | coachee_q(user)) & Q(shared_summary__icontains=text)
+        )
 
 
 class CoachingSession(WardOwnedModel):
@@ -334,12 +358,18 @@ class CoachingSession(WardOwnedModel):
     def where(self) -> str:
         return str(self.ward) if self.ward_id else str(self.organisation)
 
-    def redact(self) -> None:
-        """Forget the content this reader may not see (the row is never saved afterwards)."""
-        self.shared_summary = ""
+    def redact(self, *, keep_summary: bool = False) -> None:
+        """Forget the content this reader may not see (the row is never saved afterwards).
+
+        ``keep_summary`` is for the executive coached: they keep the shared summary, never the
+        coaches' confidential notes.
+        """
+        if not keep_summary:
+            self.shared_summary = ""
         self.confidential_notes = ""
         self.draft_data = {}
         self.content_visible = False
+        self.summary_visible = keep_summary
         self._redacted = True
 
     def save(self, *args: Any, **kwargs: Any) -> None:
@@ -358,13 +388,15 @@ class ActionStatus(models.TextChoices):
 class ActionQuerySet(TenantQuerySet):
     def readable_by(self, user: Any) -> ActionQuerySet:
         """Actions ``user`` may see: not those of drafts, nor of confidential sessions whose
-        content is hidden from them (unless the action is theirs)."""
+        content is hidden from them (unless the action is theirs, or was agreed in a session
+        in which they were the executive coached)."""
         return (
             self.visible_to(user)
             .exclude(session__status=SessionStatus.DRAFT)
             .filter(
                 Q(session__isnull=True)
                 | content_visible_q(user, "session__")
+                | coachee_q(user, "session__")
                 | Q(owner_id=getattr(user, "pk", None))
             )
         )

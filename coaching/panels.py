@@ -7,7 +7,8 @@ from typing import Any
 from django.utils import timezone
 
 from coaching import selectors
-from coaching.models import Action, CoachingSession, CoachPair, SessionStatus
+from coaching.models import Action, CoachingSession, CoachPair, Executive, SessionStatus
+from culture_of_care.access import can_edit
 
 
 def ward_panel(user: Any, ward: Any) -> dict[str, Any] | None:
@@ -48,3 +49,14 @@ def home_panel(user: Any, obj: Any = None) -> dict[str, Any] | None:
     if not selectors.is_coach(user):
         return None
     return {"drafts": selectors.drafts_for(user).count()}
+
+
+def coachee_panel(user: Any, obj: Any = None) -> dict[str, Any] | None:
+    """An executive's own coaching on their home page: sessions, and the actions agreed."""
+    if not Executive.objects.visible_to(user).filter(user=user).exists():
+        return None
+    sessions = list(selectors.sessions_of_coachee(user)[:5])
+    actions = list(selectors.actions_of_coachee(user).open()[:20])
+    for action in actions:
+        action.can_change = action.owner_id == user.pk or can_edit(action, user, action.edit_domain)
+    return {"sessions": sessions, "actions": actions, "today": timezone.localdate()}

@@ -31,6 +31,7 @@ from coaching.models import (
     Executive,
     SessionKind,
     SessionStatus,
+    coachee_q,
     confidential_organisation_ids,
 )
 from culture_of_care import suppression
@@ -373,6 +374,16 @@ def actions_of_coach(user: Any, coach: Any) -> QuerySet[Action]:
         .filter(Q(session__coaches=coach) | Q(ward__qi_coach=coach) | Q(owner=coach))
         .distinct()
     )
+
+
+def sessions_of_coachee(user: Any) -> QuerySet[CoachingSession]:
+    """The logged sessions in which ``user`` was an executive coached (summary readable)."""
+    return sessions_for_list(user).filter(coachee_q(user))
+
+
+def actions_of_coachee(user: Any) -> QuerySet[Action]:
+    """Actions agreed with ``user`` as an executive coached, or owned by them."""
+    return actions_for_list(user).filter(coachee_q(user, "session__") | Q(owner=user))
 
 
 def may_see_coverage(user: Any) -> bool:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import csv
 from typing import Any
 
 from django.contrib import messages
@@ -10,7 +9,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.forms.utils import ErrorDict, ErrorList
-from django.http import Http404, HttpRequest, HttpResponse, QueryDict, StreamingHttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -49,6 +48,7 @@ from culture_of_care.access import (
 )
 from culture_of_care.accounts.models import User
 from culture_of_care.accounts.roles import Role
+from culture_of_care.downloads import csv_download
 from organisations.models import Organisation
 from wards.models import Ward
 
@@ -157,14 +157,8 @@ def session_export(request: HttpRequest) -> HttpResponse:
     sessions, _ = _filtered_sessions(request)
     sessions = sessions.prefetch_related("topics", "commitments")
 
-    class Echo:
-        def write(self, value: str) -> str:
-            return value
-
-    writer = csv.writer(Echo())
-
     def rows() -> Any:
-        yield writer.writerow(
+        yield (
             [
                 "Date",
                 "Kind",
@@ -184,7 +178,7 @@ def session_export(request: HttpRequest) -> HttpResponse:
         )
         for s in sessions.iterator(chunk_size=500):
             visible = s.content_visible
-            yield writer.writerow(
+            yield (
                 [
                     _csv_cell(v)
                     for v in (
@@ -200,15 +194,13 @@ def session_export(request: HttpRequest) -> HttpResponse:
                         "; ".join(c.full_name for c in s.coaches.all()) if visible else "",
                         "; ".join(t.text for t in s.topics.all()) if visible else "",
                         "; ".join(c.short_label for c in s.commitments.all()) if visible else "",
-                        s.shared_summary if visible else "",
+                        s.shared_summary if s.summary_visible else "",
                         s.next_session_on if visible else "",
                     )
                 ]
             )
 
-    response = StreamingHttpResponse(rows(), content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = 'attachment; filename="coaching-sessions.csv"'
-    return response
+    return csv_download(rows(), "coaching-sessions.csv")
 
 
 @login_required

@@ -145,7 +145,15 @@ ACCOUNT_SIGNUP_FIELDS = ["email*", "password1*"]
 ACCOUNT_USER_MODEL_USERNAME_FIELD = None
 ACCOUNT_EMAIL_VERIFICATION = "none"
 ACCOUNT_ADAPTER = "culture_of_care.accounts.adapters.AccountAdapter"
-ACCOUNT_FORMS = {"login": "culture_of_care.accounts.forms.LoginForm"}
+ACCOUNT_FORMS = {
+    name: f"culture_of_care.accounts.forms.{form}"
+    for name, form in {
+        "login": "LoginForm",
+        "change_password": "ChangePasswordForm",
+        "set_password": "SetPasswordForm",
+        "reauthenticate": "ReauthenticateForm",
+    }.items()
+}
 ACCOUNT_LOGOUT_ON_GET = False
 ACCOUNT_SESSION_REMEMBER = False
 ACCOUNT_PASSWORD_RESET_BY_CODE_ENABLED = False
@@ -153,6 +161,11 @@ ACCOUNT_RATE_LIMITS = {
     "login_failed": env.str("LOGIN_RATE_LIMIT", default="5/5m/ip,5/5m/key"),
     "login": "30/m/ip",
     "reset_password": "20/m/ip,5/m/key",
+}
+MFA_ADAPTER = "culture_of_care.accounts.adapters.MFAAdapter"
+MFA_FORMS = {
+    "authenticate": "culture_of_care.accounts.forms.MFAAuthenticateForm",
+    "reauthenticate": "culture_of_care.accounts.forms.MFAReauthenticateForm",
 }
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_ISSUER = "Culture of Care"
@@ -217,6 +230,8 @@ EMAIL_CONFIG = env.email_url("EMAIL_URL", default="consolemail://")
 vars().update(EMAIL_CONFIG)
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="Culture of Care <noreply@example.org>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
+# Where people report problems (the accessibility statement names it).
+SUPPORT_EMAIL = env.str("SUPPORT_EMAIL", default="culture-of-care@example.org")
 
 # Security: production behaviour by default; relaxed only when DEBUG is on.
 SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=not DEBUG and not TESTING)

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from datetime import date
+
+from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
@@ -17,8 +20,22 @@ def home(request: HttpRequest) -> HttpResponse:
     return render(request, f"home/{context['kind']}.html", context)
 
 
+# The accessibility statement's dates: change them when the statement is reviewed.
+ACCESSIBILITY_STATEMENT_PREPARED = date(2026, 12, 1)
+ACCESSIBILITY_STATEMENT_REVIEWED = date(2026, 12, 1)
+
+
 def accessibility(request: HttpRequest) -> HttpResponse:
-    return render(request, "pages/accessibility.html")
+    """The statement the public sector accessibility regulations require, in their sections."""
+    return render(
+        request,
+        "pages/accessibility.html",
+        {
+            "support_email": settings.SUPPORT_EMAIL,
+            "prepared_on": ACCESSIBILITY_STATEMENT_PREPARED,
+            "reviewed_on": ACCESSIBILITY_STATEMENT_REVIEWED,
+        },
+    )
 
 
 def privacy(request: HttpRequest) -> HttpResponse:

@@ -164,9 +164,21 @@ class _People:
         self.users: list[User] = []
         self.grants: list[tuple[User, str, int | None, int | None]] = []
         self.demo_hash = make_password(DEMO_PASSWORD)
+        self.used_names: set[str] = set()
 
     def name(self) -> str:
-        return f"{self.rng.choice(FIRST)} {self.rng.choice(LAST)}"
+        """A name nobody else in the demo has (two people with one name confuse every page)."""
+        for attempt in range(200):
+            first, last = self.rng.choice(FIRST), self.rng.choice(LAST)
+            # Once plain first-and-last pairs run short, a middle initial tells people apart.
+            middle = f" {chr(65 + self.rng.randrange(26))}." if attempt >= 20 else ""
+            candidate = f"{first}{middle} {last}"
+            if candidate not in self.used_names:
+                break
+        else:
+            candidate = f"{first} {last} {self.counter}"
+        self.used_names.add(candidate)
+        return candidate
 
     def add(
         self,

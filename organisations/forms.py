@@ -59,3 +59,44 @@ class InviteWardMemberForm(forms.Form):
         self.fields["ward"].queryset = organisation.wards.all()
         self.fields["full_name"].error_messages["required"] = "Enter the person's full name."
         self.fields["email"].error_messages["required"] = "Enter the person's e-mail address."
+
+
+class PersonRolesForm(forms.Form):
+    """The roles one person holds in one organisation (issue 15 item 2)."""
+
+    roles = forms.MultipleChoiceField(
+        label="Roles across the organisation",
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    wards = forms.ModelMultipleChoiceField(
+        label="Ward team member on",
+        required=False,
+        queryset=Ward.objects.none(),
+        widget=forms.CheckboxSelectMultiple,
+    )
+
+    def __init__(self, *args, organisation, grantable, actor_is_person=False, **kwargs):
+        super().__init__(*args, **kwargs)
+        from culture_of_care.accounts.roles import Role
+
+        labels = dict(Role.choices)
+        self.fields["roles"].choices = [(role, labels[role]) for role in grantable]
+        self.fields["wards"].queryset = organisation.wards.order_by("name")
+        self.actor_is_person = actor_is_person
+
+    def clean(self):
+        from culture_of_care.accounts.roles import Role
+
+        cleaned = super().clean()
+        if not cleaned.get("roles") and not cleaned.get("wards"):
+            raise forms.ValidationError(
+                "Choose at least one role. If this person has left, deactivate them instead."
+            )
+        if self.actor_is_person and Role.ORGANISATION_LEAD not in cleaned.get("roles", []):
+            self.add_error(
+                "roles",
+                "You cannot remove your own organisation lead role. Ask another lead or the "
+                "programme team.",
+            )
+        return cleaned

@@ -22,6 +22,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_POST
 
 from culture_of_care.access import require_programme_admin
+from culture_of_care.accounts.services import site_url_of
 from organisations import onboarding, services
 
 SESSION_KEY = "programme_import"
@@ -183,7 +184,7 @@ def import_commit(request: HttpRequest) -> HttpResponse:
         return render(
             request, "organisations/import_review.html", _review_context(plan, files, digest)
         )
-    result = services.programme_import(plan=plan, actor=request.user)
+    result = services.programme_import(plan=plan, actor=request.user, site_url=site_url_of(request))
     request.session.pop(SESSION_KEY, None)
     request.session[RESULT_KEY] = {
         "counts": asdict(result.counts),

@@ -25,6 +25,7 @@ def ward_member_invite(
     email: str,
     full_name: str,
     lived_experience: bool = False,
+    site_url: str | None = None,
 ) -> tuple[User, bool]:
     """Add a person to a ward's team, inviting them if they are new."""
     if ward.organisation_id != organisation.id:
@@ -40,7 +41,9 @@ def ward_member_invite(
         actor=actor,
     )
     if created:
-        invitation_create(user=user, invited_by=actor, organisation_id=organisation.id)
+        invitation_create(
+            user=user, invited_by=actor, organisation_id=organisation.id, site_url=site_url
+        )
     return user, created
 
 
@@ -53,7 +56,7 @@ class ImportResult:
 
 
 @transaction.atomic
-def programme_import(*, plan: ImportPlan, actor: Any) -> ImportResult:
+def programme_import(*, plan: ImportPlan, actor: Any, site_url: str | None = None) -> ImportResult:
     """Carry out a checked onboarding plan in one transaction (all rows or none).
 
     Upserts organisations by ODS code, wards by (organisation, ward code) and people by e-mail
@@ -188,6 +191,7 @@ def programme_import(*, plan: ImportPlan, actor: Any) -> ImportResult:
             user=user,
             invited_by=actor,
             organisation_id=organisation_for(ods_code).id if ods_code else None,
+            site_url=site_url,
         )
         invited.append(user.email)
     counts.invitations = len(invited)

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from organisations import import_views, views
+from organisations import import_views, people_views, views
 
 app_name = "organisations"
 urlpatterns = [
@@ -13,4 +13,16 @@ urlpatterns = [
     path("import/template.xlsx", import_views.import_template, name="import_template"),
     path("<str:ods_code>/", views.organisation_detail, name="detail"),
     path("<str:ods_code>/invite/", views.invite_ward_member, name="invite"),
+    path("<str:ods_code>/people/", people_views.people_list, name="people"),
+    path("<str:ods_code>/people/<int:user_id>/", people_views.person_detail, name="person"),
+    path(
+        "<str:ods_code>/people/<int:user_id>/invitation/",
+        people_views.person_invitation,
+        name="person_invitation",
+    ),
+    path(
+        "<str:ods_code>/people/<int:user_id>/deactivate/",
+        people_views.person_deactivate,
+        name="person_deactivate",
+    ),
 ]

@@ -11,6 +11,7 @@ from django.shortcuts import redirect, render
 
 from culture_of_care import panels
 from culture_of_care.access import can_edit, get_editable_or_403, get_visible_or_404
+from culture_of_care.accounts.services import site_url_of
 from organisations import services
 from organisations.forms import InviteWardMemberForm, OrganisationFilterForm
 from organisations.models import Organisation
@@ -66,6 +67,7 @@ def invite_ward_member(request: HttpRequest, ods_code: str) -> HttpResponse:
             email=form.cleaned_data["email"],
             full_name=form.cleaned_data["full_name"],
             lived_experience=form.cleaned_data["lived_experience"],
+            site_url=site_url_of(request),
         )
         if created:
             messages.success(request, f"We have sent an invitation to {user.email}.")

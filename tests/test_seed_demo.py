@@ -31,6 +31,15 @@ def test_seed_demo_builds_the_programme_once(db):
         email = f"{local}@demo.cultureofcare.example"
         assert email in text
         assert User.objects.get(email=email).check_password("CultureOfCare-demo-2026")
+    # Nobody shares a name (the organisation lead and the leadership coach once did).
+    names = list(User.objects.filter(is_demo=True).values_list("full_name", flat=True))
+    assert len(names) == len(set(names))
+    # Aims are all three parts or none, and a ward aim's "how much" measures its "what".
+    from culture_of_care.improvement.models import Project
+
+    for project in Project.objects.all():
+        parts = [bool(project.aim_what), bool(project.aim_how_much), bool(project.aim_by_when)]
+        assert all(parts) or not any(parts), project.title
     # Beds sit within each service type's typical range.
     for ward in Ward.objects.select_related("service_type")[:50]:
         assert ward.service_type.typical_beds_min <= ward.beds <= ward.service_type.typical_beds_max

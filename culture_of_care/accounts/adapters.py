@@ -1,4 +1,5 @@
-"""django-allauth adapter: no open sign-up, demo logins refused whenever DEBUG is off."""
+"""django-allauth adapters: no open sign-up, demo logins refused whenever DEBUG is off, and
+two-factor authentication that the roles needing it cannot switch off."""
 
 from __future__ import annotations
 
@@ -6,6 +7,7 @@ import time
 from typing import Any
 
 from allauth.account.adapter import DefaultAccountAdapter
+from allauth.mfa.adapter import DefaultMFAAdapter
 from django.conf import settings
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
@@ -65,3 +67,27 @@ class AccountAdapter(DefaultAccountAdapter):
             if records and time.time() - records[-1]["at"] < app_settings.REAUTHENTICATION_TIMEOUT:
                 return False
         return super().is_reauthentication_required(app=app, **kwargs)
+
+
+class MFAAdapter(DefaultMFAAdapter):
+    """Two-factor authentication in our wording, and never switched off by a role that needs it."""
+
+    error_messages = {
+        **DefaultMFAAdapter.error_messages,
+        "cannot_delete_authenticator": (
+            "Your role must use two-factor authentication, so it cannot be turned off. "
+            "You can move it to a new authenticator app instead."
+        ),
+        "incorrect_code": "The security code is not right. Enter the 6-digit code your app shows now.",
+        "unverified_email": (
+            "Two-factor authentication cannot be set up yet. Contact your programme team."
+        ),
+    }
+
+    def can_delete_authenticator(self, authenticator: Any) -> bool:
+        """Programme admins and leads may replace their authenticator but never remove it: with
+        none, every page would send them to set one up again."""
+        from culture_of_care.access import has_role
+        from culture_of_care.accounts.roles import NEEDS_MFA
+
+        return not has_role(authenticator.user, *NEEDS_MFA)

@@ -1,4 +1,9 @@
+from allauth.account.forms import ChangePasswordForm as AllauthChangePasswordForm
 from allauth.account.forms import LoginForm as AllauthLoginForm
+from allauth.account.forms import ReauthenticateForm as AllauthReauthenticateForm
+from allauth.account.forms import SetPasswordForm as AllauthSetPasswordForm
+from allauth.mfa.base.forms import AuthenticateForm as MFAAllauthAuthenticateForm
+from allauth.mfa.base.forms import ReauthenticateForm as MFAAllauthReauthenticateForm
 from django import forms
 from django.contrib.auth import password_validation
 
@@ -43,3 +48,86 @@ class LoginForm(AllauthLoginForm):
         self.fields["login"].label = "E-mail address"
         self.fields["login"].widget.attrs["autocomplete"] = "email"
         self.fields["password"].widget.attrs["autocomplete"] = "current-password"
+
+
+class ReplaceTOTPForm(forms.Form):
+    """A code from the new authenticator app proves it holds the new secret before we swap."""
+
+    code = forms.CharField(
+        label="Security code from your new app",
+        help_text="The 6-digit code the new app shows for Culture of Care.",
+        max_length=8,
+        widget=forms.TextInput(attrs={"autocomplete": "one-time-code", "inputmode": "numeric"}),
+    )
+
+    def __init__(self, *args, secret: str, **kwargs):
+        self.secret = secret
+        super().__init__(*args, **kwargs)
+
+    def clean_code(self) -> str:
+        from allauth.mfa.totp.internal import auth
+
+        code = self.cleaned_data["code"].replace(" ", "")
+        if not auth.validate_totp_code(self.secret, code):
+            raise forms.ValidationError(
+                "The security code is not right. Enter the 6-digit code your new app shows now."
+            )
+        return code
+
+
+def _our_wording(form: forms.Form, labels: dict[str, tuple[str, str]]) -> None:
+    """Our labels and hints on allauth's fields, without placeholders (NHS.UK uses hints)."""
+    for name, (label, hint) in labels.items():
+        field = form.fields[name]
+        field.label = label
+        field.help_text = hint
+        field.widget.attrs.pop("placeholder", None)
+
+
+_NEW_PASSWORD_HINT = "At least 10 characters. Avoid common words and your name."  # noqa: S105 - a hint
+
+
+class ChangePasswordForm(AllauthChangePasswordForm):
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        _our_wording(
+            self,
+            {
+                "oldpassword": ("Current password", ""),
+                "password1": ("New password", _NEW_PASSWORD_HINT),
+                "password2": ("Type the new password again", ""),
+            },
+        )
+
+
+class SetPasswordForm(AllauthSetPasswordForm):
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        _our_wording(
+            self,
+            {
+                "password1": ("Create a password", _NEW_PASSWORD_HINT),
+                "password2": ("Type the password again", ""),
+            },
+        )
+
+
+class ReauthenticateForm(AllauthReauthenticateForm):
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        _our_wording(self, {"password": ("Your password", "")})
+
+
+_CODE_HINT = "The 6-digit code your authenticator app shows, or one of your recovery codes."
+
+
+class MFAAuthenticateForm(MFAAllauthAuthenticateForm):
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        _our_wording(self, {"code": ("Security code", _CODE_HINT)})
+
+
+class MFAReauthenticateForm(MFAAllauthReauthenticateForm):
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        _our_wording(self, {"code": ("Security code", _CODE_HINT)})

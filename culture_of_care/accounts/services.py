@@ -57,9 +57,17 @@ def role_grant(
 
 @transaction.atomic
 def invitation_create(
-    *, user: User, invited_by: Any = None, organisation_id: int | None = None
+    *,
+    user: User,
+    invited_by: Any = None,
+    organisation_id: int | None = None,
+    site_url: str | None = None,
 ) -> Invitation:
-    """Create a single-use invitation and e-mail its link once the transaction commits."""
+    """Create a single-use invitation and e-mail its link once the transaction commits.
+
+    ``site_url`` is the address the inviter is using (``site_url_of(request)``), so the link
+    works wherever the app is served; without a request, ``settings.SITE_URL``.
+    """
     token, token_hash = Invitation.new_token()
     invitation = Invitation.objects.create(
         user=user,
@@ -77,16 +85,22 @@ def invitation_create(
     )
     from culture_of_care.accounts.tasks import send_invitation
 
-    transaction.on_commit(lambda: send_invitation.delay(invitation.id, token))
+    transaction.on_commit(lambda: send_invitation.delay(invitation.id, token, site_url=site_url))
     return invitation
 
 
-def invitation_send(*, invitation_id: int, token: str) -> bool:
+def site_url_of(request: Any) -> str:
+    """The address this request reached the app on (its host checked against ALLOWED_HOSTS)."""
+    return request.build_absolute_uri("/").rstrip("/")
+
+
+def invitation_send(*, invitation_id: int, token: str, site_url: str | None = None) -> bool:
     """Send the invitation e-mail unless it has already gone (a retried task sends once)."""
     invitation = Invitation.objects.select_related("user", "invited_by").get(id=invitation_id)
     if invitation.sent_at is not None:
         return False
-    link = settings.SITE_URL + reverse("invitation_accept", kwargs={"token": token})
+    base = (site_url or settings.SITE_URL).rstrip("/")
+    link = base + reverse("invitation_accept", kwargs={"token": token})
     context = {
         "invitation": invitation,
         "user": invitation.user,
@@ -117,6 +131,7 @@ def invitation_accept(*, invitation: Invitation, password: str) -> User:
     locked.save(update_fields=["accepted_at"])
     # Any other outstanding links for this person stop working too.
     Invitation.objects.filter(user=user, accepted_at__isnull=True).update(expires_at=timezone.now())
+    email_address_mark_verified(user=user)
     audit_record(actor=user, action="invitation.accept", obj=locked, summary=user.email)
     return user
 
@@ -140,6 +155,7 @@ def invitation_accept_with_sso(*, token: str, sociallogin: Any) -> User | None:
     locked.accepted_at = timezone.now()
     locked.save(update_fields=["accepted_at"])
     Invitation.objects.filter(user=user, accepted_at__isnull=True).update(expires_at=timezone.now())
+    email_address_mark_verified(user=user)
     audit_record(actor=user, action="invitation.accept", obj=locked, summary=user.email)
     sso_record_link(user=user, sociallogin=sociallogin, how="invitation")
     return user
@@ -203,3 +219,64 @@ def sso_unlink(*, user: User, account_id: int) -> bool:
         actor=user, action="sso.unlink", obj=user, summary=f"{user.email} ({account.provider})"
     )
     return True
+
+
+def totp_replace(*, user: User, secret: str) -> None:
+    """Move the person's two-factor authentication to a new authenticator app in one step.
+
+    The old app stops working as the new one starts, so a role that must use MFA is never left
+    without it (deactivating is refused for those roles; see ``adapters.MFAAdapter``).
+    """
+    from allauth.mfa.models import Authenticator
+    from allauth.mfa.utils import encrypt
+
+    authenticator = Authenticator.objects.select_for_update().get(
+        user=user, type=Authenticator.Type.TOTP
+    )
+    authenticator.data = {**authenticator.data, "secret": encrypt(secret)}
+    authenticator.save(update_fields=["data"])
+    audit_record(actor=user, action="mfa.totp.replace", obj=authenticator, summary=user.email)
+
+
+def email_address_mark_verified(*, user: User) -> None:
+    """The invitation reached this address, so it counts as verified (and is the only one).
+
+    People are invited by address and cannot add others, so there is nothing left to confirm;
+    an unverified address would otherwise block setting up two-factor authentication.
+    """
+    from allauth.account.models import EmailAddress
+
+    EmailAddress.objects.filter(user=user).exclude(email__iexact=user.email).delete()
+    EmailAddress.objects.update_or_create(
+        user=user, email=user.email, defaults={"verified": True, "primary": True}
+    )
+
+
+@transaction.atomic
+def invitation_resend(
+    *, user: User, actor: Any, organisation_id: int | None = None, site_url: str | None = None
+) -> Invitation:
+    """Send a fresh invitation link: earlier unused links stop working, the new one goes out.
+
+    Kept to this one function so it can be reconciled with the invitation outbox.
+    """
+    Invitation.objects.filter(user=user, accepted_at__isnull=True).update(expires_at=timezone.now())
+    return invitation_create(
+        user=user, invited_by=actor, organisation_id=organisation_id, site_url=site_url
+    )
+
+
+@transaction.atomic
+def invitation_revoke(*, user: User, actor: Any, organisation_id: int | None = None) -> int:
+    """Stop every unused invitation link of this person working; returns how many were live."""
+    live = Invitation.objects.usable().filter(user=user)
+    count = live.update(expires_at=timezone.now())
+    if count:
+        audit_record(
+            actor=actor,
+            action="invitation.revoke",
+            obj=user,
+            organisation_id=organisation_id,
+            summary=f"Invitation for {user.email} withdrawn",
+        )
+    return count

@@ -9,10 +9,10 @@ from culture_of_care.accounts import services
 
 
 @shared_task(bind=True, acks_late=True, max_retries=5, default_retry_delay=60)
-def send_invitation(self, invitation_id: int, token: str) -> bool:
+def send_invitation(self, invitation_id: int, token: str, site_url: str | None = None) -> bool:
     """Send one invitation e-mail; idempotent, so a retry never sends it twice."""
     try:
-        return services.invitation_send(invitation_id=invitation_id, token=token)
+        return services.invitation_send(invitation_id=invitation_id, token=token, site_url=site_url)
     except OSError as exc:  # the mail server is unreachable: try again later
         raise self.retry(exc=exc) from exc
 

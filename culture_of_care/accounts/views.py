@@ -1,11 +1,20 @@
+import base64
+
+from allauth.account.decorators import reauthentication_required
+from allauth.account.internal.flows.login import record_authentication
+from allauth.mfa.adapter import get_adapter as get_mfa_adapter
+from allauth.mfa.base import views as allauth_mfa_views
+from allauth.mfa.models import Authenticator
+from allauth.mfa.totp.internal import auth as totp_auth
 from django.contrib import messages
 from django.contrib.auth import login
 from django.contrib.auth.decorators import login_required
-from django.shortcuts import redirect, render
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_http_methods
 
 from culture_of_care.accounts import services
-from culture_of_care.accounts.forms import AcceptInvitationForm
+from culture_of_care.accounts.forms import AcceptInvitationForm, ReplaceTOTPForm
 from culture_of_care.accounts.models import Invitation
 
 
@@ -23,6 +32,9 @@ def invitation_accept(request, token: str):
         except ValueError:
             return render(request, "accounts/invitation_invalid.html", status=410)
         login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+        # Choosing the password is signing in with it: allauth must not ask for it again when a
+        # programme lead goes straight on to set up two-factor authentication.
+        record_authentication(request, user, method="password", email=user.email)
         messages.success(request, "Your account is ready. Welcome to Culture of Care.")
         return redirect("home")
     return render(
@@ -85,3 +97,51 @@ def organisation_account(request):
         "accounts/organisation_account.html",
         {"providers": providers, "linked": linked},
     )
+
+
+def not_offered(request, **kwargs):
+    """allauth pages this invitation-only service does not offer (sign-up, adding e-mail
+    addresses, sign-in codes): addresses are set when someone is invited."""
+    raise Http404("This page is not part of Culture of Care.")
+
+
+@login_required
+@reauthentication_required(app="allauth.mfa")
+@require_http_methods(["GET", "POST"])
+def totp_replace(request):
+    """Move two-factor authentication to a new app: the only change offered to roles that must
+    keep it, and open to everyone else too."""
+    get_object_or_404(Authenticator, user=request.user, type=Authenticator.Type.TOTP)
+    secret = totp_auth.get_totp_secret(regenerate=request.method == "GET")
+    form = ReplaceTOTPForm(request.POST or None, secret=secret)
+    if request.method == "POST" and form.is_valid():
+        services.totp_replace(user=request.user, secret=secret)
+        totp_auth.clear_totp_secret(request)
+        messages.success(
+            request,
+            "Two-factor authentication now uses your new app. The old one has stopped working.",
+        )
+        return redirect("mfa_index")
+    adapter = get_mfa_adapter()
+    svg = adapter.build_totp_svg(adapter.build_totp_url(request.user, secret))
+    data_uri = "data:image/svg+xml;base64," + base64.b64encode(svg.encode()).decode()
+    return render(
+        request,
+        "mfa/totp/replace_form.html",
+        {"form": form, "secret": secret, "totp_svg_data_uri": data_uri},
+    )
+
+
+class MFAIndexView(allauth_mfa_views.IndexView):
+    """allauth's two-factor page, told whether this person's role lets them turn it off."""
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        totp = context["authenticators"].get(Authenticator.Type.TOTP)
+        context["mfa_can_turn_off"] = bool(totp) and get_mfa_adapter().can_delete_authenticator(
+            totp.instance
+        )
+        return context
+
+
+mfa_index = MFAIndexView.as_view()

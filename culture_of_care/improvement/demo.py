@@ -172,16 +172,18 @@ def seed(ctx: DemoContext) -> None:
             )
         )
     for org in ctx.organisations:
+        # An aim is all three parts or none: "how much" with no "what" contradicts itself.
+        aim_set = rng.random() < 0.6
         projects.append(
             Project(
                 organisation_id=org.id,
                 kind=ProjectKind.ORGANISATION,
                 title=f"{org.name} middle-tier project",
-                aim_what="Make rosters keep regular staff on their wards"
-                if rng.random() < 0.6
+                aim_what="Keep regular staff on their own wards" if aim_set else "",
+                aim_how_much="Fewer than 10% of shifts covered by staff new to the ward"
+                if aim_set
                 else "",
-                aim_how_much="Fewer than 10% of shifts covered by staff new to the ward",
-                aim_by_when=date(2027, 3, 31),
+                aim_by_when=date(2027, 3, 31) if aim_set else None,
                 change_theory=org_theory,
             )
         )

@@ -41,6 +41,8 @@ def nhsuk_field(
 ) -> dict[str, Any]:
     widget = field.field.widget
     kind = _kind(widget)
+    if kind in ("select", "radios"):
+        _no_dashes(field.field)
     input_type = getattr(widget, "input_type", "text")
     return {
         "field": field,
@@ -86,3 +88,47 @@ def get_item(mapping: Any, key: Any) -> Any:
         return mapping.get(key)
     except AttributeError:
         return None
+
+
+@register.filter
+def as_written(value: Any) -> Any:
+    """A number as people write it: ``3`` not ``3.000``, ``2.5`` not ``2.50``.
+
+    Decimals (and numeric strings, as the audit history keeps them) lose trailing zeros;
+    anything else is returned unchanged.
+    """
+    from decimal import Decimal, InvalidOperation
+
+    if isinstance(value, bool) or value is None:
+        return value
+    if isinstance(value, float | int):
+        value = Decimal(str(value))
+    elif isinstance(value, str):
+        try:
+            value = Decimal(value.strip().replace(",", "")) if value.strip() else value
+        except InvalidOperation:
+            return value
+        if isinstance(value, str):
+            return value
+    if isinstance(value, Decimal):
+        if not value.is_finite():
+            return value
+        text = f"{value.normalize():f}"
+        return "0" if text in ("-0", "") else text
+    return value
+
+
+DASHES = "---------"
+EMPTY_CHOICE = "Choose one"
+
+
+def _no_dashes(field: forms.Field) -> None:
+    """Django's "---------" empty choice reads as nothing to a screen reader: say what to do."""
+    if getattr(field, "empty_label", None) == DASHES:
+        field.empty_label = EMPTY_CHOICE
+    elif isinstance(field, forms.ChoiceField) and not isinstance(field, forms.ModelChoiceField):
+        choices = list(field.choices)
+        if any(label == DASHES for _, label in choices):
+            field.choices = [
+                (v, EMPTY_CHOICE if label == DASHES else label) for v, label in choices
+            ]
