@@ -44,6 +44,11 @@ def test_people_figures_need_enough_people_behind_every_number():
 
 
 def test_counts_and_percentages_follow_the_threshold():
+    counts = (0, 1, 4, 5, 7, 8, 12, 13, 101)
+    assert [suppression.show_count(n) for n in counts] == [
+        *"***",
+        *("5", "5", "10", "10", "15", "100"),
+    ]
     assert suppression.show_count(1234) == "1,235"
     assert suppression.show_count(7, Rules(min_count=10)) == "*"
     assert suppression.show_percentage(7, 40) == "18%"

@@ -8,6 +8,7 @@ from typing import Any
 
 from django import forms
 from django.apps import apps
+from django.db import models
 from django.utils import timezone
 
 from culture_of_care.guards import validate_no_nhs_number
@@ -374,19 +375,11 @@ class PlanForm(forms.ModelForm):
             "participants": forms.CheckboxSelectMultiple,
             "planned_start": DateInput(),
             "planned_end": DateInput(),
+            # Every free-text part of the plan is a three-line box.
             **{
                 name: forms.Textarea(attrs={"rows": 3})
-                for name in (
-                    "objective",
-                    "questions",
-                    "predictions",
-                    "plan_who",
-                    "plan_what",
-                    "plan_when",
-                    "plan_where",
-                    "data_plan",
-                    "involvement_notes",
-                )
+                for name in stages.PLAN.fields
+                if isinstance(PDSACycle._meta.get_field(name), models.TextField)
             },
         }
         error_messages = {

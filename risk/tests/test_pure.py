@@ -44,24 +44,6 @@ def test_quarter_arithmetic_crosses_years():
     ]
 
 
-@pytest.mark.parametrize(
-    ("count", "shown"),
-    [
-        (0, "*"),
-        (1, "*"),
-        (4, "*"),
-        (5, "5"),
-        (7, "5"),
-        (8, "10"),
-        (12, "10"),
-        (13, "15"),
-        (101, "100"),
-    ],
-)
-def test_counts_under_five_are_starred_and_others_rounded_to_five(count, shown):
-    assert suppression.show_count(count, RULES) == shown
-
-
 def test_percentages_are_suppressed_when_either_part_is_small():
     assert suppression.show_percentage(4, 40, RULES) == "*"
     assert suppression.show_percentage(4, 4, RULES) == "*"

@@ -10,17 +10,21 @@ from culture_of_care.improvement.models import CycleStatus
 from culture_of_care.improvement.tests.factories import PDSACycleFactory
 
 
-def test_recording_do_moves_the_cycle_on_to_study(project, ward_member):
-    cycle = PDSACycleFactory(change_idea__project=project, status=CycleStatus.DO)
-    services.pdsa_cycle_record(
+def record_do(cycle, actor, *, carried_out_as_planned):
+    return services.pdsa_cycle_record(
         cycle=cycle,
-        actor=ward_member,
+        actor=actor,
         stage="do",
         started_on=None,
-        carried_out_as_planned=True,
+        carried_out_as_planned=carried_out_as_planned,
         what_happened="Ran the meeting on Monday",
-        observations="",
+        observations="Staff came",
     )
+
+
+def test_recording_do_moves_the_cycle_on_to_study(project, ward_member):
+    cycle = PDSACycleFactory(change_idea__project=project, status=CycleStatus.DO)
+    record_do(cycle, ward_member, carried_out_as_planned=True)
     cycle.refresh_from_db()
     assert cycle.status == CycleStatus.STUDY
     assert cycle.what_happened == "Ran the meeting on Monday"
@@ -29,15 +33,7 @@ def test_recording_do_moves_the_cycle_on_to_study(project, ward_member):
 def test_a_stage_that_cannot_move_on_leaves_nothing_saved(project, ward_member):
     cycle = PDSACycleFactory(change_idea__project=project, status=CycleStatus.DO)
     with pytest.raises(ValidationError, match="carried out as planned"):
-        services.pdsa_cycle_record(
-            cycle=cycle,
-            actor=ward_member,
-            stage="do",
-            started_on=None,
-            carried_out_as_planned=None,
-            what_happened="Ran the meeting on Monday",
-            observations="Staff came",
-        )
+        record_do(cycle, ward_member, carried_out_as_planned=None)
     cycle.refresh_from_db()
     assert cycle.status == CycleStatus.DO
     assert cycle.observations == ""
