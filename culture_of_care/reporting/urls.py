@@ -2,6 +2,7 @@ from django.urls import path
 
 from culture_of_care.reporting import views
 from culture_of_care.reporting.board import views as board_views
+from culture_of_care.reporting.chart_files import views as chart_file_views
 from culture_of_care.reporting.equity import views as equity_views
 
 app_name = "reporting"
@@ -34,6 +35,11 @@ urlpatterns = [
         equity_views.equity_csv,
         {"level": "ward"},
         name="equity_ward_csv",
+    ),
+    path(
+        "chart-files/<str:kind>/<str:key>/<int:measure_id>.<str:fmt>",
+        chart_file_views.chart_file,
+        name="chart_file",
     ),
     path("board-reports/", board_views.board_reports, name="board_reports"),
     path(

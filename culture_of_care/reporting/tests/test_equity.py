@@ -153,3 +153,27 @@ def test_an_unknown_region_is_404(client_for, programme_lead):
 def test_anonymous_is_sent_to_sign_in(client, db):
     response = client.get(reverse("reporting:equity"))
     assert response.status_code == 302
+
+
+def test_a_chart_downloads_as_svg_and_png_with_title_period_and_source(
+    client_for, ward, ward_member
+):
+    measure = chart_scene(ward)
+    client = client_for(ward_member)
+    svg = client.get(reverse("reporting:chart_file", args=["ward", ward.pk, measure.pk, "svg"]))
+    assert svg.status_code == 200
+    text = svg.content.decode()
+    assert "Restraint per 1,000 occupied bed days: Willow Ward" in text
+    assert "January 2024 to" in text or "Jan 2024 to" in text
+    assert "Source: Culture of Care, figures computed" in text
+    png = client.get(reverse("reporting:chart_file", args=["ward", ward.pk, measure.pk, "png"]))
+    assert png.status_code == 200
+    assert png.content.startswith(b"\x89PNG")
+
+
+def test_another_organisations_chart_file_is_404(client_for, ward, other_org_member):
+    measure = chart_scene(ward)
+    url = reverse("reporting:chart_file", args=["ward", ward.pk, measure.pk, "svg"])
+    assert client_for(other_org_member).get(url).status_code == 404
+    programme = reverse("reporting:chart_file", args=["programme", "all", measure.pk, "png"])
+    assert client_for(other_org_member).get(programme).status_code == 404
