@@ -14,11 +14,10 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
-from django.conf import settings
 from django.db.models import Count, Q
 from django.utils import timezone
 
-from culture_of_care.improvement import suppression
+from culture_of_care import suppression
 from culture_of_care.improvement.charts import labels
 from culture_of_care.improvement.charts.results import Scope
 from culture_of_care.improvement.charts.selectors import (
@@ -28,7 +27,7 @@ from culture_of_care.improvement.charts.selectors import (
 )
 from culture_of_care.improvement.charts.svg import chart_svg
 from culture_of_care.improvement.models import CycleStatus, Decision, Involvement, PDSACycle
-from culture_of_care.improvement.windows import add_months, month_label
+from culture_of_care.periods import add_months, month_label
 from organisations.models import Organisation
 
 CO_PRODUCED = (Involvement.CO_DESIGNED, Involvement.LED)
@@ -95,14 +94,14 @@ def _scope(organisation: Organisation | None) -> Scope:
 
 
 def _rules() -> suppression.Rules:
-    return suppression.Rules(**settings.SUPPRESSION)
+    return suppression.Rules.from_settings()
 
 
 def _count(value: int, *, national: bool) -> str:
     """A count as published: exact nationally, under the small-number rule below it."""
     if national:
         return f"{value:,}"
-    return suppression.count_display(value, _rules())
+    return suppression.show_count(value, _rules())
 
 
 def _summary_and_charts(scope: Scope, month: date) -> tuple[list[SummaryLine], list[ChartItem]]:
@@ -229,8 +228,8 @@ def _coaching(organisation: Organisation | None, month: date) -> dict[str, Any]:
         wards = wards.filter(organisation=organisation)
     coached = executives.count()
     executives_line: str
-    if not national and coached < getattr(settings, "EXECUTIVE_MIN_PEOPLE", 5):
-        executives_line = "Fewer than 5 executives: not shown"
+    if not national and coached < _rules().people_floor:
+        executives_line = f"Fewer than {_rules().people_floor} executives: not shown"
     else:
         met = sessions.filter(kind=SessionKind.EXECUTIVE).values("executives").distinct().count()
         executives_line = f"{met} of {coached} met their coaches this month"

@@ -8,7 +8,8 @@ from typing import Any
 from django import forms
 from django.utils import timezone
 
-from culture_of_care.improvement.windows import add_months, latest_reportable_month, month_label
+from culture_of_care.improvement.windows import latest_reportable_month
+from culture_of_care.periods import add_months, month_label
 from organisations.models import Organisation
 
 NATIONAL = "national"

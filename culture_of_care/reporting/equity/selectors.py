@@ -21,9 +21,10 @@ from typing import Any
 from django.conf import settings
 from django.db.models import QuerySet, Sum
 
-from culture_of_care.improvement import suppression
+from culture_of_care import suppression
 from culture_of_care.improvement.models import DataPoint, Measure, MeasureKind
-from culture_of_care.improvement.windows import add_months, latest_reportable_month, month_label
+from culture_of_care.improvement.windows import latest_reportable_month
+from culture_of_care.periods import add_months, month_label
 
 REFERENCE_GROUP = "white"
 UNKNOWN_GROUPS = ("not_stated", "not_known")
@@ -84,7 +85,7 @@ def rules_for(place: Place) -> suppression.Rules:
     """The one small-number rule below national level; national figures are not suppressed."""
     if place.national:
         return suppression.Rules(min_count=0, round_to=1, min_bed_days=0)
-    return suppression.Rules(**settings.SUPPRESSION)
+    return suppression.Rules.from_settings()
 
 
 def _points(place: Place, measure: Measure) -> QuerySet[DataPoint]:
@@ -152,9 +153,7 @@ def _completeness(totals: dict[str, tuple[float, float]], rules: suppression.Rul
     return Completeness(
         known_share=_share(known, overall, rules),
         not_stated_share=_share(totals.get("not_stated", (0.0, 0.0))[0], overall, rules),
-        episodes=suppression.count_display(overall, rules)
-        if rules.min_count
-        else f"{overall:,.0f}",
+        episodes=suppression.show_count(overall, rules) if rules.min_count else f"{overall:,.0f}",
     )
 
 

@@ -11,7 +11,7 @@ from django.urls import reverse
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from culture_of_care.improvement import suppression
+from culture_of_care import suppression
 from culture_of_care.improvement.tests.chart_factories import add_series, chart_scene, month
 from culture_of_care.reporting.equity.selectors import Place, measure_equity
 
