@@ -225,6 +225,17 @@ WHITENOISE_ROOT = BASE_DIR / "public"
 WHITENOISE_AUTOREFRESH = DEBUG or TESTING
 MEDIA_ROOT = env.path("MEDIA_ROOT", default=BASE_DIR / "media")
 MEDIA_URL = "/media/"
+# Board reports (PDF and XLSX) are stored here: local media by default, or any Django storage
+# backend named by REPORTS_STORAGE_BACKEND (configured by its own settings).
+REPORTS_STORAGE_BACKEND = env.str(
+    "REPORTS_STORAGE_BACKEND", default="django.core.files.storage.FileSystemStorage"
+)
+STORAGES["reports"] = {
+    "BACKEND": REPORTS_STORAGE_BACKEND,
+    "OPTIONS": {"location": str(Path(str(MEDIA_ROOT)) / "reports")}
+    if REPORTS_STORAGE_BACKEND.endswith("FileSystemStorage")
+    else {},
+}
 
 EMAIL_CONFIG = env.email_url("EMAIL_URL", default="consolemail://")
 vars().update(EMAIL_CONFIG)
@@ -279,7 +290,20 @@ CELERY_TASK_TIME_LIMIT = 300
 CELERY_TASK_SOFT_TIME_LIMIT = 240
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TIMEZONE = TIME_ZONE
+# Board reports: made the day after the submission deadline; a report stuck "being made" for
+# longer than this is taken to have lost its worker and is queued again by the sweep.
+BOARD_REPORT_DAY = env.int("BOARD_REPORT_DAY", default=16)
+BOARD_REPORT_STALE_MINUTES = env.int("BOARD_REPORT_STALE_MINUTES", default=15)
+
 CELERY_BEAT_SCHEDULE = {
+    "board-reports-monthly": {
+        "task": "reporting.board_reports_monthly",
+        "schedule": crontab(day_of_month=BOARD_REPORT_DAY, hour=6, minute=0),
+    },
+    "board-reports-sweep": {
+        "task": "reporting.board_reports_sweep",
+        "schedule": crontab(minute="*/10"),
+    },
     "daily-digest": {
         "task": "culture_of_care.accounts.tasks.send_daily_digests",
         "schedule": crontab(hour=7, minute=0),

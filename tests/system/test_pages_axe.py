@@ -200,6 +200,41 @@ def _qi_screens() -> list[Screen]:
     ]
 
 
+def _equity_and_report_screens() -> list[Screen]:
+    from culture_of_care.improvement.tests.chart_factories import chart_scene
+    from culture_of_care.reporting.models import BoardReport
+
+    def with_data(path: Callable[[Scene], str]) -> Callable[[Scene], str]:
+        def build(s: Scene) -> str:
+            chart_scene(s.ward)
+            return path(s)
+
+        return build
+
+    def reports(s: Scene) -> str:
+        BoardReport.objects.get_or_create(
+            organisation=s.org, month=s.ward.coaching_start.replace(day=1)
+        )
+        return reverse("reporting:board_reports")
+
+    return [
+        Screen(
+            "equity-national", with_data(lambda s: reverse("reporting:equity")), ("programme_lead",)
+        ),
+        Screen(
+            "equity-organisation",
+            with_data(lambda s: reverse("reporting:equity_organisation", args=[s.org.ods_code])),
+            ("org_lead",),
+        ),
+        Screen(
+            "equity-ward",
+            with_data(lambda s: reverse("reporting:equity_ward", args=[s.ward.pk])),
+            ("ward_member",),
+        ),
+        Screen("board-reports", reports, ("org_lead", "programme_lead", "executive")),
+    ]
+
+
 SCREENS: list[Screen] = [
     # Signed out
     Screen("sign-in", lambda s: reverse("account_login"), (ANONYMOUS,)),
@@ -260,6 +295,8 @@ SCREENS: list[Screen] = [
     *_risk_screens(),
     # QI method (culture_of_care/improvement/views/)
     *_qi_screens(),
+    # Equity and board reports (culture_of_care/reporting/)
+    *_equity_and_report_screens(),
 ]
 
 
