@@ -287,6 +287,14 @@ SUPPRESSION = {
     "min_people": env.int("SUPPRESS_MIN_PEOPLE", default=SUPPRESS_MIN_COUNT),
 }
 
+# The middle tier's barrier loop: an open barrier goes on the organisation's board list after
+# this many weeks without being resolved (or sooner, when the organisation lead marks it).
+BARRIER_ESCALATION_WEEKS = env.int("BARRIER_ESCALATION_WEEKS", default=8)
+if BARRIER_ESCALATION_WEEKS < 1:
+    raise ImproperlyConfigured("BARRIER_ESCALATION_WEEKS must be at least 1.")
+# How the programme's themes page bands the age of open barriers (weeks, ascending).
+BARRIER_AGEING_WEEKS = [int(w) for w in env.list("BARRIER_AGEING_WEEKS", default=["4", "8", "12"])]
+
 # Demo logins are refused whenever DEBUG is off (see accounts.adapters).
 DEMO_LOGINS_ENABLED = DEBUG
 
