@@ -6,6 +6,7 @@ exactly what to fix.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
 from django import forms
@@ -192,3 +193,62 @@ class QueueFilterForm(forms.Form):
         required=False,
         choices=[("open", "Open barriers"), ("closed", "Closed barriers"), ("all", "All")],
     )
+
+
+# The middle tier's steps: the form each takes, as the pages and the API offer them.
+@dataclass(frozen=True)
+class Step:
+    slug: str
+    title: str
+    button: str
+    form: type
+    done: str
+
+
+ACTIONS: dict[str, Step] = {
+    step.slug: step
+    for step in (
+        Step(
+            "acknowledge",
+            "Acknowledge",
+            "Acknowledge",
+            AcknowledgeForm,
+            "Acknowledged: the ward can see you have heard.",
+        ),
+        Step(
+            "plan",
+            "Plan what will be done",
+            "Save the plan",
+            PlanForm,
+            "Plan saved: the ward can see who owns it and by when.",
+        ),
+        Step(
+            "link",
+            "Link to middle-tier work",
+            "Link",
+            LinkForm,
+            "Linked to the middle-tier project.",
+        ),
+        Step(
+            "resolve",
+            "Resolve",
+            "Resolve",
+            ResolveForm,
+            "Resolved: the ward can see what changed.",
+        ),
+        Step(
+            "cannot-change",
+            "Cannot change here",
+            "Close as cannot change here",
+            CannotChangeForm,
+            "Closed: the ward can see why it cannot change here.",
+        ),
+        Step(
+            "escalate",
+            "Take to the board",
+            "Take to the board",
+            EscalateForm,
+            "On the board's list.",
+        ),
+    )
+}

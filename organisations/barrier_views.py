@@ -7,7 +7,6 @@ is a 404, a reachable page the role may not use is a 403.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import Any
 
 from django.conf import settings
@@ -21,6 +20,7 @@ from django.urls import reverse
 
 from culture_of_care.access import get_visible_or_404
 from organisations import barrier_forms, selectors, services
+from organisations.barrier_forms import ACTIONS
 from organisations.models import Barrier, Organisation
 from wards.models import Ward
 
@@ -99,92 +99,6 @@ def barrier_detail(request: HttpRequest, ods_code: str, pk: int) -> HttpResponse
     )
 
 
-@dataclass(frozen=True)
-class Step:
-    slug: str
-    title: str
-    button: str
-    form: type
-    done: str
-
-
-ACTIONS: dict[str, Step] = {
-    step.slug: step
-    for step in (
-        Step(
-            "acknowledge",
-            "Acknowledge",
-            "Acknowledge",
-            barrier_forms.AcknowledgeForm,
-            "Acknowledged: the ward can see you have heard.",
-        ),
-        Step(
-            "plan",
-            "Plan what will be done",
-            "Save the plan",
-            barrier_forms.PlanForm,
-            "Plan saved: the ward can see who owns it and by when.",
-        ),
-        Step(
-            "link",
-            "Link to middle-tier work",
-            "Link",
-            barrier_forms.LinkForm,
-            "Linked to the middle-tier project.",
-        ),
-        Step(
-            "resolve",
-            "Resolve",
-            "Resolve",
-            barrier_forms.ResolveForm,
-            "Resolved: the ward can see what changed.",
-        ),
-        Step(
-            "cannot-change",
-            "Cannot change here",
-            "Close as cannot change here",
-            barrier_forms.CannotChangeForm,
-            "Closed: the ward can see why it cannot change here.",
-        ),
-        Step(
-            "escalate",
-            "Take to the board",
-            "Take to the board",
-            barrier_forms.EscalateForm,
-            "On the board's list.",
-        ),
-    )
-}
-
-
-def _apply(step: Step, request: HttpRequest, barrier: Barrier, data: dict[str, Any]) -> None:
-    actor = request.user
-    if step.slug == "acknowledge":
-        services.barrier_acknowledge(actor=actor, barrier=barrier, note=data["note"])
-    elif step.slug == "plan":
-        services.barrier_plan(
-            actor=actor,
-            barrier=barrier,
-            owner=data["owner"],
-            due_on=data["due_on"],
-            plan=data["plan"],
-        )
-    elif step.slug == "link":
-        services.barrier_link(
-            actor=actor,
-            barrier=barrier,
-            change_idea=data["change_idea"],
-            cycle=data["cycle"],
-            note=data["note"],
-        )
-    elif step.slug == "resolve":
-        services.barrier_resolve(actor=actor, barrier=barrier, what_changed=data["what_changed"])
-    elif step.slug == "cannot-change":
-        services.barrier_cannot_change(actor=actor, barrier=barrier, reason=data["reason"])
-    elif step.slug == "escalate":
-        services.barrier_escalate(actor=actor, barrier=barrier, reason=data["reason"])
-
-
 @login_required
 def barrier_action(request: HttpRequest, ods_code: str, pk: int, action: str) -> HttpResponse:
     """One step the middle tier takes on a barrier (organisation leads)."""
@@ -212,7 +126,9 @@ def barrier_action(request: HttpRequest, ods_code: str, pk: int, action: str) ->
     form = step.form(request.POST if request.method == "POST" else None, initial=initial, **kwargs)
     if request.method == "POST" and form.is_valid():
         try:
-            _apply(step, request, barrier, form.cleaned_data)
+            services.barrier_take_step(
+                actor=request.user, barrier=barrier, step=step.slug, data=form.cleaned_data
+            )
         except ValidationError as error:
             _add_errors(form, error)
         else:
@@ -221,7 +137,13 @@ def barrier_action(request: HttpRequest, ods_code: str, pk: int, action: str) ->
     return render(
         request,
         "organisations/barriers/action.html",
-        {"barrier": barrier, "organisation": barrier.organisation, "step": step, "form": form},
+        {
+            "barrier": barrier,
+            "organisation": barrier.organisation,
+            "step": step,
+            "form": form,
+            "escalation_weeks": settings.BARRIER_ESCALATION_WEEKS,
+        },
     )
 
 

@@ -491,3 +491,36 @@ def barrier_escalate(*, actor: Any, barrier: Barrier, reason: str) -> BarrierSte
         summary=f"Taken to the board: {barrier.title}",
         changes=changes,
     )
+
+
+def barrier_take_step(
+    *, actor: Any, barrier: Barrier, step: str, data: dict[str, Any]
+) -> BarrierStep:
+    """One of the middle tier's steps by its name (``acknowledge``, ``plan``, ``link``,
+    ``resolve``, ``cannot-change``, ``escalate``) with its validated form data: the pages and
+    the API share it."""
+    if step == "acknowledge":
+        return barrier_acknowledge(actor=actor, barrier=barrier, note=data.get("note") or "")
+    if step == "plan":
+        return barrier_plan(
+            actor=actor,
+            barrier=barrier,
+            owner=data["owner"],
+            due_on=data["due_on"],
+            plan=data["plan"],
+        )
+    if step == "link":
+        return barrier_link(
+            actor=actor,
+            barrier=barrier,
+            change_idea=data.get("change_idea"),
+            cycle=data.get("cycle"),
+            note=data.get("note") or "",
+        )
+    if step == "resolve":
+        return barrier_resolve(actor=actor, barrier=barrier, what_changed=data["what_changed"])
+    if step == "cannot-change":
+        return barrier_cannot_change(actor=actor, barrier=barrier, reason=data["reason"])
+    if step == "escalate":
+        return barrier_escalate(actor=actor, barrier=barrier, reason=data["reason"])
+    raise ValueError(f"Unknown barrier step {step!r}")
