@@ -12,6 +12,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from culture_of_care.demo import DEMO_PASSWORD, DEMO_TOTP_SECRET, DemoContext
+from organisations.barrier_demo import seed_barriers
 from organisations.demo import seed_foundation
 from organisations.models import Organisation
 
@@ -48,6 +49,9 @@ class Command(BaseCommand):
                 if hasattr(module, "seed"):
                     self.stdout.write(f"Seeding {config.verbose_name}...")
                     module.seed(ctx)
+            # Barriers link to ward and middle-tier QI work, so they come after every app.
+            self.stdout.write("Seeding barriers...")
+            seed_barriers(ctx)
         stats = ", ".join(f"{value} {key}" for key, value in ctx.stats.items())
         self.stdout.write(self.style.SUCCESS(f"Demo programme loaded: {stats}."))
         self.stdout.write("")
