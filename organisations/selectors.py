@@ -429,3 +429,42 @@ def barrier_panel_for(
         "escalation_weeks": settings.BARRIER_ESCALATION_WEEKS,
         "has_barriers": counts["total"] > 0,
     }
+
+
+def barriers_for_board_report(
+    organisation: Organisation, *, since: datetime | None = None, now: datetime | None = None
+) -> dict[str, Any]:
+    """The organisation's open barriers (oldest first, with whether each is on the board's
+    list) and those resolved or closed since ``since``, for the board report. No names: the
+    report goes to the board. The caller has already authorised the organisation."""
+    now = now or timezone.now()
+    barriers = Barrier.objects.filter(organisation=organisation).select_related("ward")
+    open_barriers = list(barriers.filter(status__in=OPEN_BARRIER_STATUSES).order_by("raised_at"))
+    closed = barriers.filter(status__in=CLOSED_BARRIER_STATUSES)
+    if since is not None:
+        closed = closed.filter(closed_at__gte=since)
+    return {
+        "open": [
+            {
+                "title": b.title,
+                "ward": b.ward.name,
+                "kind": b.get_kind_display(),
+                "status": b.get_status_display(),
+                "weeks_open": b.age_weeks(now),
+                "on_board_list": b.is_escalated(now),
+                "plan_due_on": b.plan_due_on,
+            }
+            for b in open_barriers
+        ],
+        "closed": [
+            {
+                "title": b.title,
+                "ward": b.ward.name,
+                "kind": b.get_kind_display(),
+                "status": b.get_status_display(),
+                "outcome": b.outcome,
+                "closed_on": b.closed_at.date() if b.closed_at else None,
+            }
+            for b in closed.order_by("-closed_at")
+        ],
+    }

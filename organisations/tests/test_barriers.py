@@ -499,3 +499,29 @@ def test_escalation_threshold_is_a_setting(settings, ward):
 def test_an_executive_of_another_organisation_is_not_on_the_board(barrier, other_org):
     outsider = user_with_role(Role.EXECUTIVE, organisation=other_org, email="x@example.org")
     assert not selectors.can_see_board(outsider, barrier.organisation)
+
+
+def test_board_report_lists_open_and_closed_barriers_without_names(barrier, org_lead, ward_member):
+    resolved = BarrierFactory(ward=barrier.ward, raised_by=ward_member, title="Garden lighting")
+    services.barrier_resolve(actor=org_lead, barrier=resolved, what_changed="Lights fitted")
+    report = selectors.barriers_for_board_report(barrier.organisation)
+    assert [b["title"] for b in report["open"]] == [barrier.title]
+    assert report["closed"][0]["outcome"] == "Lights fitted"
+    assert ward_member.full_name not in str(report)
+    later = selectors.barriers_for_board_report(
+        barrier.organisation, since=timezone.now() + timedelta(minutes=1)
+    )
+    assert later["closed"] == []
+
+
+def test_the_executive_session_shows_the_barrier_it_discussed(
+    client_for, barrier, org, org_lead, leadership_coach
+):
+    from coaching.tests.factories import ExecutiveSessionFactory
+
+    services.barrier_escalate(actor=org_lead, barrier=barrier, reason="Stuck")
+    session = ExecutiveSessionFactory(organisation=org)
+    session.barriers.add(barrier)
+    CoachPairFactory(organisation=org, lived_experience_coach=leadership_coach)
+    page = client_for(leadership_coach).get(reverse("coaching:session_detail", args=[session.pk]))
+    assert barrier.title in page.content.decode()
