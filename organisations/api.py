@@ -168,7 +168,12 @@ class BarrierViewSet(
             .select_related("organisation", "raised_by")
             .prefetch_related(
                 "commitments",
-                Prefetch("steps", queryset=BarrierStep.objects.select_related("actor")),
+                Prefetch(
+                    "steps",
+                    queryset=BarrierStep.objects.visible_to(self.request.user).select_related(
+                        "actor"
+                    ),
+                ),
             )
             .order_by("-raised_at", "-id")
         )
