@@ -30,6 +30,7 @@ from culture_of_care.improvement.models import (
     TheoryStatus,
 )
 from organisations.models import Organisation
+from organisations.selectors import escalated_barriers_for_sessions
 from wards.models import Ward
 
 
@@ -69,6 +70,7 @@ FIELD_KINDS: dict[str, set[str]] = {
     "executives": {SessionKind.EXECUTIVE},
     "confidential_notes": set(CONFIDENTIAL_KINDS),
     "pdsa_cycles": {SessionKind.WARD_QI, SessionKind.ORGANISATION, SessionKind.RISK_SUPPORT},
+    "barriers": {SessionKind.EXECUTIVE},
 }
 
 
@@ -108,6 +110,7 @@ class SessionForm(forms.ModelForm):
             "topics",
             "commitments",
             "pdsa_cycles",
+            "barriers",
             "shared_summary",
             "confidential_notes",
             "next_session_on",
@@ -122,6 +125,7 @@ class SessionForm(forms.ModelForm):
             "topics": "Change theory topics discussed",
             "commitments": "Culture of Care commitments discussed",
             "pdsa_cycles": "PDSA cycles discussed",
+            "barriers": "Barriers on the board's list discussed",
             "shared_summary": "Shared summary",
             "confidential_notes": "Confidential notes",
             "next_session_on": "Date of the next session (optional)",
@@ -145,6 +149,7 @@ class SessionForm(forms.ModelForm):
             "topics": forms.CheckboxSelectMultiple,
             "commitments": forms.CheckboxSelectMultiple,
             "pdsa_cycles": forms.CheckboxSelectMultiple,
+            "barriers": forms.CheckboxSelectMultiple,
             "shared_summary": forms.Textarea(attrs={"rows": 4}),
             "confidential_notes": forms.Textarea(attrs={"rows": 4}),
         }
@@ -211,8 +216,13 @@ class SessionForm(forms.ModelForm):
             del self.fields["ward"]
         if not kinds - set(WARD_KINDS):
             del self.fields["organisation"]
+        self.fields["barriers"].queryset = escalated_barriers_for_sessions(user)
+        self.fields["barriers"].label_from_instance = lambda b: (
+            f"{b.title} ({b.organisation.name}, open {b.age_weeks()} weeks)"
+        )
         if SessionKind.EXECUTIVE not in kinds:
             del self.fields["executives"]
+            del self.fields["barriers"]
         if not kinds & CONFIDENTIAL_KINDS:
             del self.fields["confidential_notes"]
         if not self.fields["other_coaches"].queryset.exists():
@@ -327,6 +337,13 @@ class SessionForm(forms.ModelForm):
                 self.add_error("executives", f"Choose executives of {organisation.name} only.")
         elif kind == SessionKind.EXECUTIVE and self.logging and "executives" in self.fields:
             self.add_error("executives", "Choose the executive or executives coached.")
+        barriers = data.get("barriers")
+        if (
+            barriers
+            and organisation
+            and any(b.organisation_id != organisation.pk for b in barriers)
+        ):
+            self.add_error("barriers", f"Choose barriers of {organisation.name} only.")
         cycles = data.get("pdsa_cycles")
         if cycles and organisation:
             for cycle in cycles:
@@ -369,11 +386,13 @@ class SessionForm(forms.ModelForm):
     def relations(self) -> dict[str, Any]:
         relations = {
             n: self.cleaned_data.get(n) or []
-            for n in ("executives", "topics", "commitments", "pdsa_cycles")
+            for n in ("executives", "topics", "commitments", "pdsa_cycles", "barriers")
             if n in self.fields
         }
         if self.cleaned_data.get("kind") != SessionKind.EXECUTIVE:
             relations["executives"] = []
+            if "barriers" in relations:
+                relations["barriers"] = []
         if "other_coaches" in self.fields:
             relations["coaches"] = [self.user, *(self.cleaned_data.get("other_coaches") or [])]
         return relations

@@ -310,6 +310,10 @@ class CoachingSession(WardOwnedModel):
     pdsa_cycles = models.ManyToManyField(
         "improvement.PDSACycle", blank=True, related_name="coaching_sessions"
     )
+    # Barriers the organisation's board is stuck on, brought to an executive session.
+    barriers = models.ManyToManyField(
+        "organisations.Barrier", blank=True, related_name="coaching_sessions"
+    )
     shared_summary = SafeTextField(blank=True)
     confidential_notes = SafeTextField(blank=True)
     next_session_on = models.DateField(null=True, blank=True)

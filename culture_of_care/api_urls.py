@@ -10,7 +10,7 @@ from culture_of_care.improvement.api import (
     PDSACycleViewSet,
     ProjectViewSet,
 )
-from organisations.api import OrganisationViewSet
+from organisations.api import BarrierViewSet, OrganisationViewSet
 from risk.api import (
     CareRecordAuditViewSet,
     MilestoneViewSet,
@@ -22,6 +22,7 @@ from wards.api import WardViewSet
 router = DefaultRouter()
 router.register("organisations", OrganisationViewSet, basename="organisation")
 router.register("wards", WardViewSet, basename="ward")
+router.register("barriers", BarrierViewSet, basename="barrier")
 router.register("projects", ProjectViewSet, basename="project")
 router.register("change-ideas", ChangeIdeaViewSet, basename="change-idea")
 router.register("pdsa-cycles", PDSACycleViewSet, basename="pdsa-cycle")

@@ -343,6 +343,13 @@ DATA_BED_DAYS_MIN_SHARE = env.float("DATA_BED_DAYS_MIN_SHARE", default=0.3)
 REPORTING_COMPLETENESS_THRESHOLD = env.float("REPORTING_COMPLETENESS_THRESHOLD", default=0.8)
 if not 0 < REPORTING_COMPLETENESS_THRESHOLD <= 1:
     raise ImproperlyConfigured("REPORTING_COMPLETENESS_THRESHOLD must be above 0 and at most 1.")
+# The middle tier's barrier loop: an open barrier goes on the organisation's board list after
+# this many weeks without being resolved (or sooner, when the organisation lead marks it).
+BARRIER_ESCALATION_WEEKS = env.int("BARRIER_ESCALATION_WEEKS", default=8)
+if BARRIER_ESCALATION_WEEKS < 1:
+    raise ImproperlyConfigured("BARRIER_ESCALATION_WEEKS must be at least 1.")
+# How the programme's themes page bands the age of open barriers (weeks, ascending).
+BARRIER_AGEING_WEEKS = [int(w) for w in env.list("BARRIER_AGEING_WEEKS", default=["4", "8", "12"])]
 
 # Demo logins are refused whenever DEBUG is off (see accounts.adapters).
 DEMO_LOGINS_ENABLED = DEBUG

@@ -2,16 +2,20 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
+from datetime import date
 from typing import Any
 
+from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils import timezone
 
 from culture_of_care.accounts.models import User
 from culture_of_care.accounts.roles import Role
 from culture_of_care.accounts.services import invitation_create, role_grant, user_get_or_create
 from culture_of_care.audit.services import audit_record
-from organisations.models import Organisation
+from organisations.models import Barrier, BarrierStatus, BarrierStep, BarrierStepKind, Organisation
 from organisations.onboarding import CREATE, UNCHANGED, UPDATE, ImportCounts, ImportPlan
 from wards.models import ServiceType, Ward
 
@@ -220,3 +224,307 @@ def _audit_upsert(actor: Any, obj: Any, action: str, changed: list[str], what: s
         summary=f"Onboarding import: {verb} {what} {obj}",
         changes={"fields": changed} if changed else {},
     )
+
+
+# --- The middle tier's barrier loop ------------------------------------------------------------
+# Callers pass objects they have already authorised (views use the access layer and
+# ``selectors.can_raise``/``can_act``); the organisation of every new row comes from the ward.
+
+
+def _barrier_step(
+    *,
+    actor: Any,
+    barrier: Barrier,
+    kind: str,
+    summary: str,
+    note: str = "",
+    owner: str = "",
+    due_on: date | None = None,
+    linked_idea: Any = None,
+    linked_cycle: Any = None,
+    changes: dict[str, Any] | None = None,
+) -> BarrierStep:
+    now = timezone.now()
+    step = BarrierStep(
+        organisation_id=barrier.organisation_id,
+        ward_id=barrier.ward_id,
+        barrier=barrier,
+        kind=kind,
+        note=note,
+        owner=owner,
+        due_on=due_on,
+        linked_idea=linked_idea,
+        linked_cycle=linked_cycle,
+        actor=actor if getattr(actor, "pk", None) else None,
+        created_at=now,
+    )
+    step.full_clean()
+    step.save()
+    barrier.last_step_at = now
+    barrier.save(update_fields=[*(changes or {}).keys(), "last_step_at"])
+    audit_record(
+        actor=actor,
+        action=f"barrier.{kind}",
+        obj=barrier,
+        summary=summary,
+        changes={k: [str(v[0]), str(v[1])] for k, v in (changes or {}).items()},
+    )
+    return step
+
+
+def _ensure_open(barrier: Barrier) -> None:
+    if not barrier.is_open:
+        raise ValidationError(
+            f"This barrier was closed on {barrier.closed_at:%d %B %Y} "
+            f"({barrier.get_status_display().lower()}): it cannot be changed."
+        )
+
+
+def _set(barrier: Barrier, changes: dict[str, Any], **values: Any) -> None:
+    for name, value in values.items():
+        before = getattr(barrier, name)
+        if before != value:
+            changes[name] = (before, value)
+            setattr(barrier, name, value)
+
+
+@transaction.atomic
+def barrier_raise(
+    *,
+    actor: Any,
+    ward: Ward,
+    title: str,
+    description: str,
+    kind: str,
+    impact: int,
+    commitments: Iterable[Any] = (),
+    blocked_idea: Any = None,
+    blocked_cycle: Any = None,
+    with_lived_experience: bool = False,
+) -> Barrier:
+    """A ward's team (or its QI coach) raises what the organisation makes harder."""
+    if blocked_idea is not None and blocked_idea.ward_id != ward.id:
+        raise ValidationError({"blocked_idea": "Choose one of this ward's change ideas."})
+    if blocked_cycle is not None and blocked_cycle.ward_id != ward.id:
+        raise ValidationError({"blocked_cycle": "Choose one of this ward's PDSA cycles."})
+    now = timezone.now()
+    barrier = Barrier(
+        organisation_id=ward.organisation_id,
+        ward=ward,
+        title=title.strip(),
+        description=description.strip(),
+        kind=kind,
+        impact=impact,
+        blocked_idea=blocked_idea,
+        blocked_cycle=blocked_cycle,
+        with_lived_experience=with_lived_experience,
+        raised_by=actor if getattr(actor, "pk", None) else None,
+        raised_at=now,
+        last_step_at=now,
+    )
+    barrier.full_clean()
+    barrier.save()
+    barrier.commitments.set(list(commitments))
+    BarrierStep.objects.create(
+        organisation_id=barrier.organisation_id,
+        ward_id=ward.id,
+        barrier=barrier,
+        kind=BarrierStepKind.RAISED,
+        actor=barrier.raised_by,
+        created_at=now,
+    )
+    audit_record(
+        actor=actor,
+        action="barrier.raised",
+        obj=barrier,
+        summary=f"{ward.name} raised a barrier: {barrier.title}",
+    )
+    return barrier
+
+
+@transaction.atomic
+def barrier_acknowledge(*, actor: Any, barrier: Barrier, note: str = "") -> BarrierStep:
+    """The middle tier says it has heard: the ward sees who and when."""
+    _ensure_open(barrier)
+    changes: dict[str, Any] = {}
+    if barrier.status == BarrierStatus.RAISED:
+        _set(barrier, changes, status=BarrierStatus.ACKNOWLEDGED)
+    return _barrier_step(
+        actor=actor,
+        barrier=barrier,
+        kind=BarrierStepKind.ACKNOWLEDGED,
+        note=note.strip(),
+        summary=f"Acknowledged: {barrier.title}",
+        changes=changes,
+    )
+
+
+@transaction.atomic
+def barrier_plan(
+    *, actor: Any, barrier: Barrier, owner: str, due_on: date, plan: str
+) -> BarrierStep:
+    """Agree what will be done, by whom and by when (a later plan replaces the earlier one)."""
+    _ensure_open(barrier)
+    if not owner.strip():
+        raise ValidationError({"owner": "Name the person or role who owns the plan."})
+    changes: dict[str, Any] = {}
+    _set(
+        barrier,
+        changes,
+        status=BarrierStatus.PLANNED,
+        plan_owner=owner.strip(),
+        plan_due_on=due_on,
+        plan_text=plan.strip(),
+    )
+    return _barrier_step(
+        actor=actor,
+        barrier=barrier,
+        kind=BarrierStepKind.PLANNED,
+        note=plan.strip(),
+        owner=owner.strip(),
+        due_on=due_on,
+        summary=f"Planned ({owner.strip()}, by {due_on:%d %b %Y}): {barrier.title}",
+        changes=changes,
+    )
+
+
+@transaction.atomic
+def barrier_link(
+    *,
+    actor: Any,
+    barrier: Barrier,
+    change_idea: Any = None,
+    cycle: Any = None,
+    note: str = "",
+) -> BarrierStep:
+    """Tie the barrier to the change idea or PDSA cycle of the organisation's middle-tier
+    project that works on it."""
+    from culture_of_care.improvement.models import ProjectKind
+
+    _ensure_open(barrier)
+    if change_idea is None and cycle is None:
+        raise ValidationError("Choose a change idea or a PDSA cycle of the middle-tier project.")
+    if cycle is not None:
+        change_idea = change_idea or cycle.change_idea
+        if cycle.change_idea_id != change_idea.id:
+            raise ValidationError({"cycle": "That PDSA cycle tests another change idea."})
+    project = change_idea.project
+    if (
+        project.organisation_id != barrier.organisation_id
+        or project.kind != ProjectKind.ORGANISATION
+        or project.ward_id is not None
+    ):
+        raise ValidationError(
+            {"change_idea": "Choose a change idea of this organisation's middle-tier project."}
+        )
+    changes: dict[str, Any] = {}
+    _set(barrier, changes, linked_idea=change_idea, linked_cycle=cycle)
+    if barrier.status == BarrierStatus.RAISED:
+        _set(barrier, changes, status=BarrierStatus.ACKNOWLEDGED)
+    what = f"cycle {cycle.number} of {change_idea.title}" if cycle else change_idea.title
+    return _barrier_step(
+        actor=actor,
+        barrier=barrier,
+        kind=BarrierStepKind.LINKED,
+        note=note.strip(),
+        linked_idea=change_idea,
+        linked_cycle=cycle,
+        summary=f"Linked to {what}: {barrier.title}",
+        changes=changes,
+    )
+
+
+def _close(*, actor: Any, barrier: Barrier, status: str, kind: str, text: str) -> BarrierStep:
+    _ensure_open(barrier)
+    if not text.strip():
+        field = "what_changed" if status == BarrierStatus.RESOLVED else "reason"
+        raise ValidationError({field: "Tell the ward what changed, or why it cannot change."})
+    changes: dict[str, Any] = {}
+    _set(barrier, changes, status=status, outcome=text.strip(), closed_at=timezone.now())
+    return _barrier_step(
+        actor=actor,
+        barrier=barrier,
+        kind=kind,
+        note=text.strip(),
+        summary=f"{BarrierStatus(status).label}: {barrier.title}",
+        changes=changes,
+    )
+
+
+@transaction.atomic
+def barrier_resolve(*, actor: Any, barrier: Barrier, what_changed: str) -> BarrierStep:
+    """Close the barrier with what changed (the ward reads it in "You said, we did")."""
+    return _close(
+        actor=actor,
+        barrier=barrier,
+        status=BarrierStatus.RESOLVED,
+        kind=BarrierStepKind.RESOLVED,
+        text=what_changed,
+    )
+
+
+@transaction.atomic
+def barrier_cannot_change(*, actor: Any, barrier: Barrier, reason: str) -> BarrierStep:
+    """Close the barrier as something the organisation cannot change, saying why."""
+    return _close(
+        actor=actor,
+        barrier=barrier,
+        status=BarrierStatus.CANNOT_CHANGE,
+        kind=BarrierStepKind.CANNOT_CHANGE,
+        text=reason,
+    )
+
+
+@transaction.atomic
+def barrier_escalate(*, actor: Any, barrier: Barrier, reason: str) -> BarrierStep:
+    """The organisation lead puts the barrier on the board's list before the threshold."""
+    _ensure_open(barrier)
+    if barrier.escalated_at is not None:
+        raise ValidationError(
+            f"This barrier has been on the board's list since {barrier.escalated_at:%d %B %Y}."
+        )
+    if not reason.strip():
+        raise ValidationError({"reason": "Say why the board needs to see this barrier."})
+    changes: dict[str, Any] = {}
+    _set(barrier, changes, escalated_at=timezone.now(), escalated_by=actor)
+    return _barrier_step(
+        actor=actor,
+        barrier=barrier,
+        kind=BarrierStepKind.ESCALATED,
+        note=reason.strip(),
+        summary=f"Taken to the board: {barrier.title}",
+        changes=changes,
+    )
+
+
+def barrier_take_step(
+    *, actor: Any, barrier: Barrier, step: str, data: dict[str, Any]
+) -> BarrierStep:
+    """One of the middle tier's steps by its name (``acknowledge``, ``plan``, ``link``,
+    ``resolve``, ``cannot-change``, ``escalate``) with its validated form data: the pages and
+    the API share it."""
+    if step == "acknowledge":
+        return barrier_acknowledge(actor=actor, barrier=barrier, note=data.get("note") or "")
+    if step == "plan":
+        return barrier_plan(
+            actor=actor,
+            barrier=barrier,
+            owner=data["owner"],
+            due_on=data["due_on"],
+            plan=data["plan"],
+        )
+    if step == "link":
+        return barrier_link(
+            actor=actor,
+            barrier=barrier,
+            change_idea=data.get("change_idea"),
+            cycle=data.get("cycle"),
+            note=data.get("note") or "",
+        )
+    if step == "resolve":
+        return barrier_resolve(actor=actor, barrier=barrier, what_changed=data["what_changed"])
+    if step == "cannot-change":
+        return barrier_cannot_change(actor=actor, barrier=barrier, reason=data["reason"])
+    if step == "escalate":
+        return barrier_escalate(actor=actor, barrier=barrier, reason=data["reason"])
+    raise ValueError(f"Unknown barrier step {step!r}")

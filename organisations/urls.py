@@ -1,6 +1,6 @@
 from django.urls import path
 
-from organisations import import_views, people_views, views
+from organisations import barrier_views, import_views, people_views, views
 
 app_name = "organisations"
 urlpatterns = [
@@ -11,6 +11,7 @@ urlpatterns = [
     path("import/commit/", import_views.import_commit, name="import_commit"),
     path("import/done/", import_views.import_done, name="import_done"),
     path("import/template.xlsx", import_views.import_template, name="import_template"),
+    path("barriers/themes/", barrier_views.barrier_themes, name="barrier_themes"),
     path("<str:ods_code>/", views.organisation_detail, name="detail"),
     path("<str:ods_code>/invite/", views.invite_ward_member, name="invite"),
     path("<str:ods_code>/people/", people_views.people_list, name="people"),
@@ -24,5 +25,18 @@ urlpatterns = [
         "<str:ods_code>/people/<int:user_id>/deactivate/",
         people_views.person_deactivate,
         name="person_deactivate",
+    ),
+    path("<str:ods_code>/barriers/", barrier_views.barrier_queue, name="barrier_queue"),
+    path("<str:ods_code>/barriers/board/", barrier_views.board_list, name="barrier_board"),
+    path(
+        "<str:ods_code>/barriers/raise/<int:ward_pk>/",
+        barrier_views.barrier_raise,
+        name="barrier_raise",
+    ),
+    path("<str:ods_code>/barriers/<int:pk>/", barrier_views.barrier_detail, name="barrier_detail"),
+    path(
+        "<str:ods_code>/barriers/<int:pk>/<slug:action>/",
+        barrier_views.barrier_action,
+        name="barrier_action",
     ),
 ]

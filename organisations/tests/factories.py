@@ -1,4 +1,4 @@
-"""Onboarding workbooks built in tests (never committed as fixtures).
+"""Onboarding workbooks built in tests (never committed as fixtures), and barriers.
 
 ``onboarding_rows()`` is a valid workbook's content as plain lists; tests change a cell or two
 and build it with ``xlsx_bytes``, ``csv_zip_bytes`` or ``csv_files``.
@@ -13,9 +13,14 @@ from collections.abc import Sequence
 from datetime import date
 from typing import Any
 
+import factory
 import openpyxl
+from django.utils import timezone
+from factory.django import DjangoModelFactory
 
+from organisations.models import Barrier, BarrierStep, BarrierStepKind
 from organisations.onboarding import COLUMNS, SourceFile
+from tests.factories import WardFactory
 
 Rows = dict[str, list[list[Any]]]
 
@@ -98,3 +103,35 @@ def csv_zip_bytes(rows: Rows | None = None, *, folder: str = "") -> bytes:
         for source in csv_files(rows):
             archive.writestr(f"{folder}{source.name}", source.content)
     return output.getvalue()
+
+
+# --- Barriers ------------------------------------------------------------------------------------
+
+
+class BarrierFactory(DjangoModelFactory):
+    """An open barrier a ward has just raised (its "raised" step included)."""
+
+    class Meta:
+        model = Barrier
+        skip_postgeneration_save = True
+
+    ward = factory.SubFactory(WardFactory)
+    organisation = factory.SelfAttribute("ward.organisation")
+    title = factory.Sequence(lambda n: f"Bank staff cannot be booked for protected time {n}")
+    description = "Our community meeting needs two staff; the rostering rules say one."
+    kind = "rostering"
+    impact = 2
+    raised_at = factory.LazyFunction(timezone.now)
+    last_step_at = factory.SelfAttribute("raised_at")
+
+    @factory.post_generation
+    def raised_step(self, create, extracted, **kwargs):
+        if create:
+            BarrierStep.objects.create(
+                organisation_id=self.organisation_id,
+                ward_id=self.ward_id,
+                barrier=self,
+                kind=BarrierStepKind.RAISED,
+                actor=self.raised_by,
+                created_at=self.raised_at,
+            )

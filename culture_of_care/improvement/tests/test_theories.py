@@ -99,7 +99,7 @@ def test_admin_adds_a_node_under_a_driver_through_the_page(client_for, admin):
             "kind": "change_idea",
             "text": "self-rostering pilots",
             "parents": [parent.pk],
-            "commitments": [4],
+            "commitments": [Commitment.objects.get(number=4).pk],
         },
     )
     assert response.status_code == 302

@@ -12,6 +12,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from culture_of_care.demo import DEMO_PASSWORD, DEMO_TOTP_SECRET, DemoContext
+from organisations.barrier_demo import seed_barriers
 from organisations.demo import seed_foundation
 from organisations.models import Organisation
 
@@ -51,6 +52,9 @@ class Command(BaseCommand):
                     module.seed(ctx)
                 if hasattr(module, "seed_after_all"):
                     finishing.append((config.verbose_name, module.seed_after_all))
+            # Barriers link to ward and middle-tier QI work, so they come after every app.
+            self.stdout.write("Seeding barriers...")
+            seed_barriers(ctx)
             # Steps that read every app's demo data (the dashboard snapshots).
             for name, step in finishing:
                 self.stdout.write(f"Finishing {name}...")
