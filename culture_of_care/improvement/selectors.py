@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import calendar
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from decimal import Decimal
@@ -42,7 +41,7 @@ from culture_of_care.improvement.models import (
     Signal,
 )
 from culture_of_care.notifications.kinds import DueItem
-from culture_of_care.periods import add_months, month_start
+from culture_of_care.periods import add_months, days_in_month, month_start
 from organisations.models import Organisation
 from wards.models import Ward
 
@@ -463,8 +462,9 @@ def home_panel(user: User, obj: Ward | Organisation | None = None) -> dict[str, 
 def data_deadline(month: date) -> date:
     """The day ``month``'s data is due: ``DATA_SUBMISSION_DEADLINE_DAY`` of the next month."""
     following = add_months(month_start(month), 1)
-    last_day = calendar.monthrange(following.year, following.month)[1]
-    return following.replace(day=min(settings.DATA_SUBMISSION_DEADLINE_DAY, last_day))
+    return following.replace(
+        day=min(settings.DATA_SUBMISSION_DEADLINE_DAY, days_in_month(following))
+    )
 
 
 def data_month_to_chase(today: date) -> tuple[date, bool] | None:

@@ -113,19 +113,19 @@ class Workers:
 
 @pytest.fixture
 def producer():
-    """Send tasks to Redis from the test process, on the workers' queue."""
+    """Send tasks to Redis from the test process; ``send(task, *args, queue=...)`` names the
+    workers' queue on each message (the app's default queue is fixed once it is first used)."""
     from culture_of_care.celery import app
 
-    previous = (app.conf.task_always_eager, app.conf.broker_url, app.conf.task_default_queue)
+    previous = (app.conf.task_always_eager, app.conf.broker_url)
     app.conf.task_always_eager = False
     app.conf.broker_url = os.environ["REDIS_URL"]
 
-    def use(queue: str):
-        app.conf.task_default_queue = queue
-        return app
+    def send(task, *args, queue: str):
+        return task.apply_async(args=args, queue=queue)
 
-    yield use
-    app.conf.task_always_eager, app.conf.broker_url, app.conf.task_default_queue = previous
+    yield send
+    app.conf.task_always_eager, app.conf.broker_url = previous
 
 
 @pytest.fixture
@@ -170,18 +170,18 @@ def test_a_duplicated_task_and_two_workers_send_each_digest_once(tmp_path, produ
     from culture_of_care.notifications.tasks import plan_digests, send_digest_chunk
 
     workers = Workers(tmp_path, TEST_MAIL_DELAY="0.3")
-    producer(workers.queue)
     ids = [p.pk for p in people]
+    q = workers.queue
     try:
         workers.start()
         workers.start()
         # The same job delivered three times (a lost acknowledgement, a second beat), and the
         # plan run twice: every person still gets exactly one e-mail.
-        send_digest_chunk.delay(ids, DAY)
-        send_digest_chunk.delay(ids, DAY)
-        send_digest_chunk.delay(list(reversed(ids)), DAY)
-        plan_digests.delay(DAY)
-        plan_digests.delay(DAY)
+        producer(send_digest_chunk, ids, DAY, queue=q)
+        producer(send_digest_chunk, ids, DAY, queue=q)
+        producer(send_digest_chunk, list(reversed(ids)), DAY, queue=q)
+        producer(plan_digests, DAY, queue=q)
+        producer(plan_digests, DAY, queue=q)
         wait_for(lambda: sent_count() == len(people), 90, workers, "all digests")
         time.sleep(3)  # let any duplicate finish, so a second send would be seen
     finally:
@@ -195,10 +195,9 @@ def test_a_mail_failure_is_retried_and_sends_once(tmp_path, producer, people):
     from culture_of_care.notifications.tasks import send_digest_chunk
 
     workers = Workers(tmp_path, TEST_MAIL_FAIL_TIMES="1")
-    producer(workers.queue)
     try:
         workers.start()
-        send_digest_chunk.delay([p.pk for p in people], DAY)
+        producer(send_digest_chunk, [p.pk for p in people], DAY, queue=workers.queue)
         wait_for(lambda: sent_count() == len(people), 90, workers, "the retried digests")
         time.sleep(1)
     finally:
@@ -217,10 +216,9 @@ def test_a_worker_killed_mid_batch_loses_nothing_and_sends_nothing_twice(
     from culture_of_care.notifications.tasks import send_digest_chunk
 
     workers = Workers(tmp_path, TEST_MAIL_DELAY="1.5")
-    producer(workers.queue)
     try:
         first = workers.start()
-        send_digest_chunk.delay([p.pk for p in people], DAY)
+        producer(send_digest_chunk, [p.pk for p in people], DAY, queue=workers.queue)
         # Wait until two are sent and the relay is busy with the third, then kill the worker
         # outright (no warm shutdown, no acknowledgement).
         wait_for(
