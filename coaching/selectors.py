@@ -10,9 +10,11 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import Any
 
+from django.conf import settings
 from django.db.models import (
     Count,
     IntegerField,
+    Max,
     OuterRef,
     Q,
     QuerySet,
@@ -20,6 +22,7 @@ from django.db.models import (
     Value,
 )
 from django.db.models.functions import Coalesce, TruncMonth
+from django.urls import reverse
 from django.utils import timezone
 
 from coaching.models import (
@@ -35,15 +38,21 @@ from coaching.models import (
     confidential_organisation_ids,
 )
 from culture_of_care import suppression
-from culture_of_care.access import has_role, is_programme_admin
+from culture_of_care.access import has_role, is_programme_admin, read_reach
 from culture_of_care.accounts.models import RoleAssignment
 from culture_of_care.accounts.roles import Role
 from culture_of_care.improvement.models import ProgressScore, ScoredBy, Signal
+from culture_of_care.notifications.kinds import DueItem
 from culture_of_care.periods import last_months
 from organisations.models import Organisation
 from wards.models import Ward, WardStatus
 
-NO_CONTACT_AFTER = timedelta(weeks=6)
+
+def no_contact_after() -> timedelta:
+    """How long without a logged session before a ward or organisation is flagged (a setting)."""
+    return timedelta(weeks=settings.NO_CONTACT_WEEKS)
+
+
 EXECUTIVE_COVERAGE_PERIOD = timedelta(days=91)
 LEADERSHIP_KINDS = (
     SessionKind.ORGANISATION,
@@ -80,10 +89,30 @@ class Caseload:
         return not (self.wards or self.organisations)
 
 
+def weeks_between(earlier: date, later: date) -> int:
+    return max((later - earlier).days // 7, 0)
+
+
+def quiet_label(last_contact: date | None, today: date, started_on: date | None = None) -> str:
+    """How long it has really been: "No contact for 15 weeks", never the threshold."""
+    if last_contact is None:
+        if started_on is None:
+            return "No contact yet"
+        weeks = weeks_between(started_on, today)
+        return f"No contact since coaching started {weeks} week{'s' if weeks != 1 else ''} ago"
+    weeks = weeks_between(last_contact, today)
+    return f"No contact for {weeks} week{'s' if weeks != 1 else ''}"
+
+
 def _flag(rows: list[Any], today: date, *, started: bool = True) -> None:
     for row in rows:
         row.no_recent_contact = started and (
-            row.last_contact is None or row.last_contact < today - NO_CONTACT_AFTER
+            row.last_contact is None or row.last_contact < today - no_contact_after()
+        )
+        row.quiet_label = (
+            quiet_label(row.last_contact, today, getattr(row, "coaching_start", None))
+            if row.no_recent_contact
+            else ""
         )
 
 
@@ -261,6 +290,9 @@ def coverage_for(user: Any, months: int = 6) -> Coverage:
         .annotate(last_contact=Subquery(last_contact))
         .order_by("organisation__name", "name")
     )
+    # A month is judged against the rhythm only once it is over: the current month is shown
+    # "so far" and never marked below (on the 1st every ward would otherwise be "0 (below)").
+    current = month_list[-1]
     ward_rows = []
     met = dict.fromkeys(month_list, 0)
     for ward in wards:
@@ -272,7 +304,12 @@ def coverage_for(user: Any, months: int = 6) -> Coverage:
             {
                 "ward": ward,
                 "counts": [
-                    {"month": m, "count": n, "met": n >= rhythm}
+                    {
+                        "month": m,
+                        "count": n,
+                        "so_far": m == current,
+                        "met": n >= rhythm or m == current,
+                    }
                     for m, n in zip(month_list, counts, strict=True)
                 ],
             }
@@ -327,7 +364,10 @@ def coverage_for(user: Any, months: int = 6) -> Coverage:
         months=month_list,
         rhythm=rhythm,
         ward_rows=ward_rows,
-        month_summary=[{"month": m, "met": met[m], "total": len(ward_rows)} for m in month_list],
+        month_summary=[
+            {"month": m, "met": met[m], "total": len(ward_rows), "so_far": m == current}
+            for m in month_list
+        ],
         no_recent_contact=no_recent,
         executives_total=executives_total,
         executives_covered=executives_covered,
@@ -414,3 +454,184 @@ def upcoming_for_calendar(user: Any) -> list[CoachingSession]:
         seen.add(key)
         rows.append(session)
     return rows
+
+
+# --- What is due (reminders; registered as kinds in ``CoachingConfig.ready``) --------------
+
+
+def actions_due_for(user: Any, today: date) -> list[DueItem]:
+    """Open actions ``user`` owns that are overdue or due within ``ACTIONS_DUE_WITHIN_DAYS``."""
+    horizon = today + timedelta(days=settings.ACTIONS_DUE_WITHIN_DAYS)
+    # The person's own actions: the owner is told even if their role has since moved on.
+    actions = (
+        Action.objects.filter(owner=user, status=ActionStatus.OPEN, due_on__lte=horizon)
+        .exclude(session__status=SessionStatus.DRAFT)
+        .select_related("ward", "organisation")
+        .order_by("due_on", "id")[:30]
+    )
+    items = []
+    for action in actions:
+        where = action.ward.name if action.ward_id else action.organisation.name
+        if action.due_on < today:
+            when = f"was due on {action.due_on:%-d %B}"
+        elif action.due_on == today:
+            when = "is due today"
+        else:
+            when = f"is due on {action.due_on:%A %-d %B}"
+        items.append(
+            DueItem(
+                kind="actions",
+                key=f"action:{action.pk}:{action.due_on:%Y-%m-%d}",
+                text=f"{where}: '{_shorten(action.description)}' {when}.",
+                url=reverse("coaching:action_list"),
+                when=action.due_on,
+            )
+        )
+    return items
+
+
+def _shorten(text: str, limit: int = 90) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
+
+
+def sessions_soon_for(user: Any, today: date) -> list[DueItem]:
+    """Coaching sessions planned in the next ``SESSIONS_SOON_DAYS`` days, for their coaches and
+    for the team of the ward the session is with."""
+    horizon = today + timedelta(days=settings.SESSIONS_SOON_DAYS)
+    ward_ids = read_reach(user).ward_ids
+    sessions = (
+        CoachingSession.objects.visible_to(user)
+        .filter(status=SessionStatus.LOGGED, next_session_on__gte=today)
+        .filter(next_session_on__lte=horizon)
+        .filter(Q(coaches=user) | Q(ward_id__in=ward_ids))
+        .select_related("ward", "organisation")
+        .order_by("next_session_on", "id")
+        .distinct()
+    )
+    seen: set[tuple[str, date]] = set()
+    items = []
+    for session in sessions[:30]:
+        place = session.where
+        if (place, session.next_session_on) in seen:
+            continue
+        seen.add((place, session.next_session_on))
+        day = (
+            "today"
+            if session.next_session_on == today
+            else (
+                "tomorrow"
+                if session.next_session_on == today + timedelta(days=1)
+                else f"on {session.next_session_on:%A %-d %B}"
+            )
+        )
+        items.append(
+            DueItem(
+                kind="sessions",
+                key=f"session:{session.ward_id or 'org' + str(session.organisation_id)}:"
+                f"{session.next_session_on:%Y-%m-%d}",
+                text=f"Coaching session {day}: {place}.",
+                url=reverse("coaching:calendar"),
+                when=session.next_session_on,
+            )
+        )
+    return items
+
+
+def wards_without_contact_for(user: Any, today: date) -> list[DueItem]:
+    """Wards ``user`` coaches whose coaching has started and who had no logged session for
+    ``NO_CONTACT_WEEKS`` weeks, saying how long it really is. The item comes back each further
+    ``NO_CONTACT_WEEKS`` after it is dismissed."""
+    cutoff = today - no_contact_after()
+    wards = (
+        Ward.objects.visible_to(user)
+        .filter(qi_coach=user)
+        .exclude(status=WardStatus.WITHDRAWN)
+        .filter(Q(coaching_start__isnull=True) | Q(coaching_start__lte=cutoff))
+        .annotate(
+            last_contact=Max(
+                "coaching_sessions__date",
+                filter=Q(
+                    coaching_sessions__status=SessionStatus.LOGGED,
+                    coaching_sessions__date__lte=today,
+                ),
+            )
+        )
+        .filter(Q(last_contact__isnull=True) | Q(last_contact__lt=cutoff))
+        .select_related("organisation")
+        .order_by("last_contact", "name")
+    )
+    items = []
+    for ward in wards[:50]:
+        since = ward.last_contact or ward.coaching_start
+        step = weeks_between(since, today) // settings.NO_CONTACT_WEEKS if since else 0
+        items.append(
+            DueItem(
+                kind="no_contact",
+                key=f"ward:{ward.pk}:{since or 'never'}:{step}",
+                text=f"{ward.name} ({ward.organisation.name}): "
+                f"{quiet_label(ward.last_contact, today, ward.coaching_start)}.",
+                url=reverse("wards:detail", args=[ward.pk]),
+                when=ward.last_contact,
+            )
+        )
+    return items
+
+
+def executives_without_session_for(user: Any, today: date) -> list[DueItem]:
+    """Executives with no executive coaching session for ``EXECUTIVE_NO_SESSION_WEEKS`` weeks,
+    for their organisation's coach pair (the executive's own pair, else the current one)."""
+    pairs = list(
+        CoachPair.objects.current(on=today).filter(
+            Q(lived_experience_coach=user) | Q(board_coach=user)
+        )
+    )
+    if not pairs:
+        return []
+    weeks = settings.EXECUTIVE_NO_SESSION_WEEKS
+    cutoff = today - timedelta(weeks=weeks)
+    pair_ids = {p.pk for p in pairs}
+    org_ids = {p.organisation_id for p in pairs}
+    executives = (
+        Executive.objects.filter(organisation_id__in=org_ids, ended_on__isnull=True)
+        .filter(Q(coach_pair_id__in=pair_ids) | Q(coach_pair__isnull=True))
+        .filter(started_on__lte=cutoff)
+        .annotate(
+            last_session=Max(
+                "sessions__date",
+                filter=Q(
+                    sessions__status=SessionStatus.LOGGED,
+                    sessions__kind=SessionKind.EXECUTIVE,
+                    sessions__date__lte=today,
+                ),
+            )
+        )
+        .filter(Q(last_session__isnull=True) | Q(last_session__lt=cutoff))
+        .select_related("organisation")
+        .order_by("last_session", "name")
+    )
+    items = []
+    for executive in executives[:50]:
+        since = executive.last_session or executive.started_on
+        gap = weeks_between(since, today)
+        if executive.last_session:
+            text = (
+                f"{executive.name}, {executive.job_title} ({executive.organisation.name}): "
+                f"no executive coaching session for {gap} weeks, since "
+                f"{executive.last_session:%-d %B %Y}."
+            )
+        else:
+            text = (
+                f"{executive.name}, {executive.job_title} ({executive.organisation.name}): "
+                f"no executive coaching session yet, {gap} weeks after coaching started."
+            )
+        items.append(
+            DueItem(
+                kind="executives",
+                key=f"executive:{executive.pk}:{since}:{gap // weeks}",
+                text=text,
+                url=reverse("coaching:executive_list"),
+                when=executive.last_session,
+            )
+        )
+    return items

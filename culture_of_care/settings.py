@@ -304,10 +304,6 @@ CELERY_BEAT_SCHEDULE = {
         "task": "reporting.board_reports_sweep",
         "schedule": crontab(minute="*/10"),
     },
-    "daily-digest": {
-        "task": "culture_of_care.accounts.tasks.send_daily_digests",
-        "schedule": crontab(hour=7, minute=0),
-    },
     "refresh-dashboard-snapshots": {
         "task": "culture_of_care.reporting.tasks.refresh_all_snapshots",
         "schedule": crontab(hour=2, minute=30),
@@ -361,5 +357,59 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
 }
 
+# --- Reminders, the digest and their jobs (issue 14) ------------------------------------------
+# Kept together so the thresholds a programme may change are in one place; every one is a
+# named setting read from the environment.
+INSTALLED_APPS.append("culture_of_care.notifications")
+TEMPLATES[0]["OPTIONS"]["context_processors"].append(
+    "culture_of_care.notifications.context_processors.what_needs_you"
+)
+# A ward's month of data is due by this day of the next month (the dashboards use it too).
+DATA_SUBMISSION_DEADLINE_DAY = env.int("DATA_SUBMISSION_DEADLINE_DAY", default=15)
+# Remind about the month's data this many days before the deadline.
+DATA_REMINDER_DAYS_BEFORE = env.int("DATA_REMINDER_DAYS_BEFORE", default=3)
+PDSA_STAGE_STUCK_DAYS = env.int("PDSA_STAGE_STUCK_DAYS", default=42)
+ACTIONS_DUE_WITHIN_DAYS = env.int("ACTIONS_DUE_WITHIN_DAYS", default=3)
+SESSIONS_SOON_DAYS = env.int("SESSIONS_SOON_DAYS", default=2)
+NO_CONTACT_WEEKS = env.int("NO_CONTACT_WEEKS", default=6)
+EXECUTIVE_NO_SESSION_WEEKS = env.int("EXECUTIVE_NO_SESSION_WEEKS", default=8)
+SIGNAL_REVIEW_AFTER_DAYS = env.int("SIGNAL_REVIEW_AFTER_DAYS", default=7)
+# An item already e-mailed is not repeated in the next digests for this many days.
+NOTIFICATIONS_REPEAT_AFTER_DAYS = env.int("NOTIFICATIONS_REPEAT_AFTER_DAYS", default=7)
+# An e-mail lists at most this many items of one kind, then "and N more" (the list has all).
+NOTIFICATIONS_EMAIL_ITEMS_PER_KIND = env.int("NOTIFICATIONS_EMAIL_ITEMS_PER_KIND", default=5)
+# People per sending task; each task opens one SMTP connection for its chunk.
+NOTIFICATIONS_CHUNK_SIZE = env.int("NOTIFICATIONS_CHUNK_SIZE", default=20)
+# A claim older than this with no "sent" mark belonged to a worker that died: send again.
+NOTIFICATIONS_CLAIM_STALE_SECONDS = env.int("NOTIFICATIONS_CLAIM_STALE_SECONDS", default=600)
+# A person's digest is tried at most this many times a day (a fault that is not the relay's).
+NOTIFICATIONS_MAX_ATTEMPTS = env.int("NOTIFICATIONS_MAX_ATTEMPTS", default=5)
+NOTIFICATIONS_SEND_AT = (7, 30)  # Europe/London (CELERY_TIMEZONE)
+NOTIFICATIONS_COUNT_CACHE_SECONDS = env.int("NOTIFICATIONS_COUNT_CACHE_SECONDS", default=300)
+# A job held by a worker that died goes back to the queue after this many seconds (kombu's
+# default is an hour). It must exceed the longest task's hard time limit and retry countdown.
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    "visibility_timeout": env.int("CELERY_VISIBILITY_TIMEOUT", default=600),
+    # How often a worker looks for such jobs: every 30 seconds.
+    "unacked_restore_interval": env.int("CELERY_UNACKED_RESTORE_INTERVAL", default=30),
+    "unacked_restore_throttle": 1,
+}
+CELERY_TASK_DEFAULT_QUEUE = env.str("CELERY_TASK_DEFAULT_QUEUE", default="celery")
+CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+CELERY_BEAT_SCHEDULE["digest-plan"] = {
+    "task": "culture_of_care.notifications.tasks.plan_digests",
+    "schedule": crontab(hour=NOTIFICATIONS_SEND_AT[0], minute=NOTIFICATIONS_SEND_AT[1]),
+}
+# The sweep picks up anyone due today and not yet sent (a lost job, a failed relay).
+CELERY_BEAT_SCHEDULE["digest-sweep"] = {
+    "task": "culture_of_care.notifications.tasks.sweep_digests",
+    "schedule": crontab(minute="*/15", hour="8-19"),
+}
+# --- end of reminders settings -------------------------------------------------------------
+
 if TESTING:
-    EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    # A real worker started by the tests writes to a file-based outbox named here.
+    EMAIL_BACKEND = env.str(
+        "TEST_EMAIL_BACKEND", default="django.core.mail.backends.locmem.EmailBackend"
+    )
+    EMAIL_FILE_PATH = env.str("TEST_EMAIL_FILE_PATH", default=str(BASE_DIR / "tmp-mail"))

@@ -3,12 +3,15 @@ from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
 from culture_of_care import views
+from culture_of_care.accounts import views as account_views
 from culture_of_care.api_urls import urlpatterns as api_v1
 
 urlpatterns = [
     path("", views.home, name="home"),
     path("accessibility/", views.accessibility, name="accessibility"),
     path("privacy/", views.privacy, name="privacy"),
+    path("account/", account_views.account, name="account"),
+    path("", include("culture_of_care.notifications.urls")),
     path("accounts/", include("culture_of_care.accounts.urls")),
     path("accounts/", include("allauth.urls")),
     path("organisations/", include("organisations.urls")),

@@ -1,4 +1,4 @@
-"""The risk panel on an organisation's page, and the adviser's digest reminder."""
+"""The risk panel on an organisation's page."""
 
 from __future__ import annotations
 
@@ -33,9 +33,3 @@ def organisation_panel(user: Any, organisation: Any) -> dict[str, Any] | None:
         "milestone_total": selectors.active_milestone_total(),
         "url": reverse("risk:organisation", args=[organisation.ods_code]),
     }
-
-
-def digest_reminders(user: Any) -> list[str]:
-    from risk import selectors
-
-    return selectors.overdue_self_assessments(user)

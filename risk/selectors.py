@@ -12,7 +12,7 @@ from datetime import date
 from typing import Any
 
 from django.db.models import Count, Q
-from django.utils import timezone
+from django.urls import reverse
 
 from culture_of_care import suppression
 from culture_of_care.access import (
@@ -23,6 +23,7 @@ from culture_of_care.access import (
     read_reach,
     require_whole_organisation,
 )
+from culture_of_care.accounts.models import RoleAssignment
 from culture_of_care.accounts.roles import Role
 from culture_of_care.improvement.models import (
     ChangeTheory,
@@ -33,6 +34,7 @@ from culture_of_care.improvement.models import (
     TheoryLevel,
     TheoryStatus,
 )
+from culture_of_care.notifications.kinds import DueItem
 from culture_of_care.periods import (
     next_quarter,
     previous_quarter,
@@ -433,17 +435,24 @@ def heat_cell(level: float | None) -> dict[str, Any]:
 # --- Reminders -----------------------------------------------------------------------------
 
 
-def overdue_self_assessments(user: Any, today: date | None = None) -> list[str]:
-    """Digest lines for an NCISH adviser: their organisations' self-assessments not yet recorded.
+def self_assessments_due_for(user: Any, today: date) -> list[DueItem]:
+    """The quarterly risk self-assessments due, for the organisation's NCISH adviser and its
+    organisation leads.
 
     The quarter just ended is overdue until recorded; the current quarter is due in its last
     month.
     """
-    today = today or timezone.localdate()
+    lead_orgs = (
+        RoleAssignment.objects.current()
+        .filter(user=user, role=Role.ORGANISATION_LEAD, organisation__isnull=False)
+        .values("organisation_id")
+    )
     participations = list(
-        RiskParticipation.objects.filter(adviser=user, cohort__in=ACTIVE_COHORTS)
+        RiskParticipation.objects.filter(cohort__in=ACTIVE_COHORTS)
+        .filter(Q(adviser=user) | Q(organisation_id__in=lead_orgs))
         .filter(Q(starts_on__isnull=True) | Q(starts_on__lte=today))
         .select_related("organisation")
+        .order_by("organisation__name")
     )
     if not participations:
         return []
@@ -457,19 +466,31 @@ def overdue_self_assessments(user: Any, today: date | None = None) -> list[str]:
             organisation_id__in=[p.organisation_id for p in participations], quarter__in=due
         ).values_list("organisation_id", "quarter")
     )
-    lines = []
+    items = []
     for quarter in due:
         for participation in participations:
             if participation.starts_on and participation.starts_on > quarter_end(quarter):
                 continue
             if (participation.organisation_id, quarter) in recorded:
                 continue
-            when = "is overdue" if quarter < current else f"is due by {quarter_end(quarter):%-d %B}"
-            lines.append(
-                f"Risk self-assessment for {quarter_label(quarter)} {when}: "
-                f"{participation.organisation.name}."
+            when = (
+                f"was due by {quarter_end(quarter):%-d %B}"
+                if quarter < current
+                else f"is due by {quarter_end(quarter):%-d %B}"
             )
-    return lines
+            items.append(
+                DueItem(
+                    kind="risk_self_assessment",
+                    key=f"organisation:{participation.organisation_id}:{quarter:%Y-%m}",
+                    text=(
+                        f"{participation.organisation.name}: the risk self-assessment for "
+                        f"{quarter_label(quarter)} {when}."
+                    ),
+                    url=reverse("risk:self_assessment", args=[participation.organisation.ods_code]),
+                    when=quarter_end(quarter),
+                )
+            )
+    return items
 
 
 def maturity_summary(assessment: SelfAssessment | None) -> dict[str, Any] | None:

@@ -1,4 +1,4 @@
-"""Jobs: a real Celery worker on Redis sends an invitation once; the daily digest sends once."""
+"""Jobs: a real Celery worker on Redis sends an invitation once (digests: notifications tests)."""
 
 from __future__ import annotations
 
@@ -9,8 +9,7 @@ import pytest
 from django.conf import settings
 from django.core import mail
 
-from culture_of_care.accounts import digest
-from culture_of_care.accounts.models import Invitation, SentEmail
+from culture_of_care.accounts.models import Invitation
 from tests.factories import UserFactory
 
 
@@ -46,26 +45,3 @@ def test_a_real_worker_on_redis_sends_the_invitation_once():
         app.conf.task_always_eager, app.conf.broker_url = previous
     assert Invitation.objects.get(pk=invitation.pk).sent_at is not None
     assert [m.to for m in mail.outbox].count(["queued@example.org"]) == 1
-
-
-def test_digest_is_sent_at_most_once_a_day(db):
-    user = UserFactory(email="digest@example.org")
-
-    def source(person):
-        return ["2 actions are overdue"] if person.pk == user.pk else []
-
-    digest.register(source)
-    try:
-        assert digest.send_digest(user) is True
-        assert digest.send_digest(user) is False
-    finally:
-        digest._sources.remove(source)
-    assert len(mail.outbox) == 1
-    assert "2 actions are overdue" in mail.outbox[0].body
-    assert SentEmail.objects.filter(to="digest@example.org").count() == 1
-
-
-def test_no_digest_when_there_is_nothing_to_say(db):
-    user = UserFactory(email="quiet@example.org")
-    assert digest.send_digest(user) is False
-    assert mail.outbox == []

@@ -1,48 +1,20 @@
-"""Daily-digest lines, the panels on shared pages, and coach assignment history."""
+"""The panels on shared pages, and coach assignment history (reminders: test_due.py)."""
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import date
 
 from django.urls import reverse
-from django.utils import timezone
 
-from coaching import reminders, services
+from coaching import services
 from coaching.models import WardCoachAssignment
 from coaching.tests.factories import (
     ActionFactory,
     CoachingSessionFactory,
     CoachPairFactory,
 )
-from culture_of_care.accounts.digest import reminders_for
 from culture_of_care.accounts.roles import Role
 from tests.factories import UserFactory, user_with_role
-
-
-def test_digest_lists_due_and_overdue_actions_to_their_owner(ward, ward_member):
-    today = timezone.localdate()
-    ActionFactory(ward=ward, owner=ward_member, due_on=today - timedelta(days=2))
-    ActionFactory(ward=ward, owner=ward_member, due_on=today)
-    ActionFactory(ward=ward, owner=ward_member, due_on=today + timedelta(days=9))
-    lines = reminders.actions_due(ward_member)
-    assert lines == ["1 coaching action is overdue.", "1 coaching action is due today."]
-    assert "1 coaching action is overdue." in reminders_for(ward_member)
-
-
-def test_digest_mentions_tomorrows_session_and_quiet_wards(qi_coach, ward):
-    today = timezone.localdate()
-    CoachingSessionFactory(
-        ward=ward,
-        coaches=[qi_coach],
-        date=today - timedelta(days=50),
-        next_session_on=today + timedelta(days=1),
-    )
-    assert reminders.sessions_tomorrow(qi_coach) == [f"Coaching session tomorrow: {ward.name}."]
-    assert reminders.wards_without_contact(qi_coach) == [
-        f"No coaching contact for six weeks: {ward.name}."
-    ]
-    CoachingSessionFactory(ward=ward, date=today - timedelta(days=3))
-    assert reminders.wards_without_contact(qi_coach) == []
 
 
 def test_ward_page_shows_recent_sessions_and_open_actions(client_for, ward_member, ward):

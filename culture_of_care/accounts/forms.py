@@ -131,3 +131,45 @@ class MFAReauthenticateForm(MFAAllauthReauthenticateForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         _our_wording(self, {"code": ("Security code", _CODE_HINT)})
+
+
+class NotificationPreferencesForm(forms.Form):
+    """One choice per reminder kind (daily, weekly on Monday, off) and an overall e-mail switch.
+
+    Kinds come from ``culture_of_care.notifications.kinds``; each field starts at the person's
+    current setting, which is their role default until they choose.
+    """
+
+    enabled = forms.BooleanField(
+        label="Send me reminder e-mails",
+        required=False,
+        help_text="At most one e-mail a day, at 7:30 in the morning, only when something is due.",
+    )
+
+    def __init__(self, *args, kinds: list, current: dict[str, str], enabled: bool, **kwargs):
+        super().__init__(*args, **kwargs)
+        from culture_of_care.notifications.kinds import Frequency
+
+        self.initial["enabled"] = enabled
+        self.kind_keys = []
+        for kind in kinds:
+            name = f"kind_{kind.key}"
+            self.fields[name] = forms.ChoiceField(
+                label=kind.label,
+                help_text=kind.description,
+                choices=Frequency.choices,
+                widget=forms.RadioSelect,
+                error_messages={
+                    "required": f"Choose how often to hear about {kind.label.lower()}.",
+                    "invalid_choice": f"Choose how often to hear about {kind.label.lower()}: "
+                    "every day, once a week or never.",
+                },
+            )
+            self.initial[name] = current.get(kind.key, Frequency.WEEKLY)
+            self.kind_keys.append(kind.key)
+
+    def kind_fields(self) -> list:
+        return [self[f"kind_{key}"] for key in self.kind_keys]
+
+    def frequencies(self) -> dict[str, str]:
+        return {key: self.cleaned_data[f"kind_{key}"] for key in self.kind_keys}

@@ -254,3 +254,32 @@ class SSODomain(models.Model):
         if not domain or "@" in domain or "*" in domain or "." not in domain:
             raise ValidationError({"domain": "Enter a domain like riverside.nhs.uk."})
         self.domain = domain
+
+
+class NotificationPreference(models.Model):
+    """How often one person wants one kind of reminder by e-mail (no row: their role default).
+
+    Kinds are registered by the apps in ``culture_of_care.notifications.kinds``; the key is
+    checked by the form, not the database, so a kind added later needs no migration here.
+    """
+
+    class Frequency(models.TextChoices):
+        DAILY = "daily", "Every day"
+        WEEKLY = "weekly", "Once a week, on Monday"
+        OFF = "off", "Off"
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notification_preferences"
+    )
+    kind = models.CharField(max_length=50)
+    frequency = models.CharField(max_length=10, choices=Frequency.choices)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["user", "kind"]
+        constraints = [
+            models.UniqueConstraint(fields=["user", "kind"], name="unique_notification_preference")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user}: {self.kind} {self.frequency}"

@@ -1,4 +1,5 @@
-"""Jobs about people: sending invitations, tidying expired ones, the daily digest."""
+"""Jobs about people: sending invitations and tidying expired ones (the digest lives in
+``culture_of_care.notifications``)."""
 
 from __future__ import annotations
 
@@ -25,11 +26,3 @@ def purge_expired_invitations() -> int:
     cutoff = timezone.now() - timezone.timedelta(days=90)
     deleted, _ = Invitation.objects.filter(accepted_at__isnull=True, expires_at__lt=cutoff).delete()
     return deleted
-
-
-@shared_task(acks_late=True)
-def send_daily_digests() -> int:
-    """The daily reminder digest (one e-mail a person a day at most)."""
-    from culture_of_care.accounts.digest import send_all_digests
-
-    return send_all_digests()

@@ -14,7 +14,11 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_http_methods
 
 from culture_of_care.accounts import services
-from culture_of_care.accounts.forms import AcceptInvitationForm, ReplaceTOTPForm
+from culture_of_care.accounts.forms import (
+    AcceptInvitationForm,
+    NotificationPreferencesForm,
+    ReplaceTOTPForm,
+)
 from culture_of_care.accounts.models import Invitation
 
 
@@ -145,3 +149,38 @@ class MFAIndexView(allauth_mfa_views.IndexView):
 
 
 mfa_index = MFAIndexView.as_view()
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def account(request):
+    """The person's own account: details, signing in and security, and reminder e-mails."""
+    from culture_of_care.notifications import kinds as registry
+    from culture_of_care.notifications.selectors import frequencies_for
+    from culture_of_care.notifications.services import notification_preferences_set
+
+    user = request.user
+    form = NotificationPreferencesForm(
+        request.POST or None,
+        kinds=registry.all_kinds(),
+        current=frequencies_for(user),
+        enabled=user.wants_daily_digest,
+    )
+    if request.method == "POST" and form.is_valid():
+        notification_preferences_set(
+            user=user, frequencies=form.frequencies(), enabled=form.cleaned_data["enabled"]
+        )
+        messages.success(request, "Your reminder choices are saved.")
+        return redirect("account")
+    return render(
+        request,
+        "accounts/account.html",
+        {"form": form, "has_mfa": _has_mfa(user)},
+        status=400 if form.errors else 200,
+    )
+
+
+def _has_mfa(user) -> bool:
+    from allauth.mfa.models import Authenticator
+
+    return Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).exists()

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime, timedelta
 from decimal import Decimal
 from typing import Any
 
 from django.conf import settings
-from django.db.models import Count, Q, QuerySet
+from django.db.models import CharField, Count, F, OuterRef, Q, QuerySet, Subquery
+from django.db.models.functions import Cast, Coalesce
+from django.urls import reverse
 from django.utils import timezone
 
 from culture_of_care.access import (
@@ -30,6 +32,7 @@ from culture_of_care.improvement.models import (
     CycleStatus,
     DataPoint,
     DriverNode,
+    Frequency,
     NodeKind,
     PDSACycle,
     ProgressScore,
@@ -38,7 +41,8 @@ from culture_of_care.improvement.models import (
     ScoredBy,
     Signal,
 )
-from culture_of_care.periods import add_months, month_start
+from culture_of_care.notifications.kinds import DueItem
+from culture_of_care.periods import add_months, days_in_month, month_start
 from organisations.models import Organisation
 from wards.models import Ward
 
@@ -452,43 +456,201 @@ def home_panel(user: User, obj: Ward | Organisation | None = None) -> dict[str, 
     return {"due": due, "to_decide": to_decide, "projects": projects}
 
 
-def overdue_lines(user: User, today: date | None = None) -> list[str]:
-    """Digest reminders: cycles past their end without a study, and last month's data."""
-    today = today or timezone.localdate()
+# --- What is due (reminders; registered as kinds in ``ImprovementConfig.ready``) -----------
 
-    reach = edit_reach(user, Domain.QI)
-    if reach.everything or reach.is_empty:
+
+def data_deadline(month: date) -> date:
+    """The day ``month``'s data is due: ``DATA_SUBMISSION_DEADLINE_DAY`` of the next month."""
+    following = add_months(month_start(month), 1)
+    return following.replace(
+        day=min(settings.DATA_SUBMISSION_DEADLINE_DAY, days_in_month(following))
+    )
+
+
+def data_month_to_chase(today: date) -> tuple[date, bool] | None:
+    """The month whose data to remind about today and whether its deadline has passed.
+
+    Last month from ``DATA_REMINDER_DAYS_BEFORE`` days before its deadline (due), and after the
+    deadline (overdue); earlier in the month, the month before last if it is still missing.
+    """
+    last_month = add_months(month_start(today), -1)
+    deadline = data_deadline(last_month)
+    if today > deadline:
+        return last_month, True
+    if today >= deadline - timedelta(days=settings.DATA_REMINDER_DAYS_BEFORE):
+        return last_month, False
+    return add_months(last_month, -1), True
+
+
+def _qi_reach_is_local(user: Any) -> bool:
+
+    reach = edit_reach(user, "qi")
+    return not (reach.everything or reach.is_empty)
+
+
+def data_due_for(user: Any, today: date) -> list[DueItem]:
+    """Wards ``user`` enters QI data for whose monthly measures miss the month being chased
+    (``data_month_to_chase``); says since when a ward has sent nothing at all."""
+    if not _qi_reach_is_local(user):
         return []
-    lines: list[str] = []
-    cycles = PDSACycle.objects.editable_by(user)
-    for cycle in cycles_needing_study(cycles, today)[:20]:
-        lines.append(
-            f"PDSA cycle '{cycle.title}' on {cycle.ward.name if cycle.ward else 'your project'} "
-            f"ended on {cycle.planned_end:%d %B %Y} and has no study yet."
-        )
-    if today.day >= 5:
-        last_month = add_months(month_start(today), -1)
-        projects = (
-            Project.objects.editable_by(user)
-            .filter(kind=ProjectKind.WARD, ward__isnull=False)
-            .select_related("ward")
-        )
-        for project in projects[:50]:
-            missing = (
-                project.measures.filter(is_active=True)
-                .exclude(
-                    data_points__ward_id=project.ward_id,
-                    data_points__period_start=last_month,
-                    data_points__equity_group="",
-                )
-                .count()
+    chase = data_month_to_chase(today)
+    if chase is None:
+        return []
+    month, overdue = chase
+    deadline = data_deadline(month)
+    projects = (
+        Project.objects.editable_by(user, "qi")
+        .filter(kind=ProjectKind.WARD, ward__isnull=False)
+        .exclude(ward__status="withdrawn")
+        .select_related("ward")
+        .order_by("ward__name")
+    )
+    items = []
+    for project in projects[:50]:
+        monthly = project.measures.filter(is_active=True, frequency=Frequency.MONTHLY)
+        missing = monthly.exclude(
+            data_points__ward_id=project.ward_id,
+            data_points__period_start=month,
+            data_points__equity_group="",
+        ).count()
+        if not missing:
+            continue
+        measures = f"{missing} measure{'s' if missing != 1 else ''}"
+        if overdue:
+            last = (
+                DataPoint.objects.filter(ward_id=project.ward_id, measure__in=monthly)
+                .order_by("-period_start")
+                .values_list("period_start", flat=True)
+                .first()
             )
-            if missing:
-                lines.append(
-                    f"{project.ward.name}: {missing} measure{'s' if missing != 1 else ''} "
-                    f"still need{'s' if missing == 1 else ''} data for {last_month:%B %Y}."
-                )
-    return lines
+            text = (
+                f"{project.ward.name}: {measures} {'has' if missing == 1 else 'have'} no data "
+                f"for {month:%B %Y} yet "
+                f"(it was due on {deadline:%-d %B})."
+            )
+            if last is not None and last < add_months(month, -1):
+                text += f" Nothing has come in since {last:%B %Y}."
+        else:
+            text = (
+                f"{project.ward.name}: {measures} still {'needs' if missing == 1 else 'need'} "
+                f"data for {month:%B %Y}, "
+                f"due by {deadline:%-d %B}."
+            )
+        items.append(
+            DueItem(
+                kind="data_due",
+                key=f"ward:{project.ward_id}:{month:%Y-%m}",
+                text=text,
+                url=reverse("improvement:data", args=[project.pk]),
+                when=deadline,
+            )
+        )
+    return items
+
+
+def stage_entered_on(cycles: QuerySet) -> QuerySet:
+    """Annotate each cycle with when it entered its current stage, read from the audit log
+    (created, started, advanced), falling back to when it was created."""
+    from culture_of_care.audit.models import AuditEntry
+
+    moves = AuditEntry.objects.filter(
+        object_type=PDSACycle._meta.label_lower,
+        object_id=Cast(OuterRef("pk"), output_field=CharField()),
+        action__in=["pdsa_cycle.create", "pdsa_cycle.start", "pdsa_cycle.advance"],
+    ).order_by("-at")
+    return cycles.annotate(stage_since=Coalesce(Subquery(moves.values("at")[:1]), F("created_at")))
+
+
+def pdsa_due_for(user: Any, today: date) -> list[DueItem]:
+    """PDSA cycles ``user`` works on that ended without a study, or sat in one stage for more
+    than ``PDSA_STAGE_STUCK_DAYS``."""
+    if not _qi_reach_is_local(user):
+        return []
+    cycles = PDSACycle.objects.editable_by(user, "qi").exclude(status=CycleStatus.COMPLETE)
+    items = []
+    seen = set()
+    for cycle in cycles_needing_study(cycles, today).order_by("planned_end", "id")[:20]:
+        seen.add(cycle.pk)
+        where = cycle.ward.name if cycle.ward else "your project"
+        items.append(
+            DueItem(
+                kind="pdsa_due",
+                key=f"cycle:{cycle.pk}:no-study",
+                text=(
+                    f"PDSA cycle '{cycle.title}' on {where} was planned to end on "
+                    f"{cycle.planned_end:%-d %B %Y} and has no study yet."
+                ),
+                url=reverse("improvement:cycle", args=[cycle.pk]),
+                when=cycle.planned_end,
+            )
+        )
+    stuck_days = settings.PDSA_STAGE_STUCK_DAYS
+    cutoff = timezone.make_aware(
+        datetime.combine(today - timedelta(days=stuck_days), datetime.min.time())
+    )
+    for cycle in (
+        stage_entered_on(cycles.exclude(pk__in=seen))
+        .filter(stage_since__lt=cutoff)
+        .select_related("ward")
+        .order_by("stage_since", "id")[:20]
+    ):
+        since = timezone.localtime(cycle.stage_since).date()
+        weeks = (today - since).days // 7
+        where = cycle.ward.name if cycle.ward else "your project"
+        items.append(
+            DueItem(
+                kind="pdsa_due",
+                key=f"cycle:{cycle.pk}:{cycle.status}",
+                text=(
+                    f"PDSA cycle '{cycle.title}' on {where} has been at "
+                    f"'{cycle.get_status_display().lower()}' for {weeks} weeks, since "
+                    f"{since:%-d %B %Y}."
+                ),
+                url=reverse("improvement:cycle", args=[cycle.pk]),
+                when=since,
+            )
+        )
+    return items
+
+
+def signals_to_review_for(user: Any, today: date) -> list[DueItem]:
+    """Chart signals not reviewed ``SIGNAL_REVIEW_AFTER_DAYS`` after they were found, for the
+    ward team and the QI coach (people whose QI reach is their wards, not the programme)."""
+
+    # Ward-level reach only: the wards a person is on the team of, or coaches; organisation
+    # leads see signals on their dashboards instead of in their inbox.
+    ward_ids = edit_reach(user, "qi").ward_ids
+    if not ward_ids:
+        return []
+    cutoff = timezone.make_aware(
+        datetime.combine(
+            today - timedelta(days=settings.SIGNAL_REVIEW_AFTER_DAYS), datetime.min.time()
+        )
+    )
+    signals = (
+        Signal.objects.editable_by(user, "qi")
+        .filter(ward_id__in=ward_ids)
+        .filter(reviewed_at__isnull=True, detected_at__lt=cutoff, ward__isnull=False)
+        .select_related("ward", "measure")
+        .order_by("detected_at", "id")[:30]
+    )
+    items = []
+    for signal in signals:
+        found = timezone.localtime(signal.detected_at).date()
+        items.append(
+            DueItem(
+                kind="signals",
+                key=f"signal:{signal.pk}",
+                text=(
+                    f"{signal.ward.name}: a chart signal on {signal.measure.name} for "
+                    f"{signal.period_start:%B %Y} is waiting for a review (found "
+                    f"{found:%-d %B})."
+                ),
+                url=reverse("improvement:ward_project", args=[signal.ward_id]),
+                when=found,
+            )
+        )
+    return items
 
 
 def change_ideas_for(project: Project) -> QuerySet:

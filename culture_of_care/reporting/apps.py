@@ -27,3 +27,19 @@ class ReportingConfig(AppConfig):
         panels.register("home", dashboard, selectors.dashboard_home_panel, order=15)
         panels.register("organisation", dashboard, selectors.dashboard_organisation_panel, order=15)
         panels.register("ward", dashboard, selectors.dashboard_ward_panel, order=15)
+        from culture_of_care.accounts.roles import Role
+        from culture_of_care.notifications import kinds
+        from culture_of_care.notifications.kinds import Frequency, Kind
+
+        kinds.register(
+            Kind(
+                key="organisation_summary",
+                label="Weekly summary of your organisation",
+                heading="Last week in your organisation",
+                description="Counts of your wards' PDSA cycles, data and coaching last week.",
+                selector=selectors.organisation_week_for,
+                default=Frequency.OFF,
+                role_defaults={Role.ORGANISATION_LEAD: Frequency.WEEKLY},
+                order=5,
+            )
+        )

@@ -74,9 +74,6 @@ class Snapshot(TenantModel):
 # --- Monthly board reports (PDF and XLSX), made by Celery and stored ---------------------------
 
 
-from django.db import models
-
-
 # Who is entitled to an organisation's board report (and e-mailed its link: the first two).
 REPORT_RECIPIENT_ROLES = (Role.ORGANISATION_LEAD, Role.EXECUTIVE)
 REPORT_READER_ROLES = (*REPORT_RECIPIENT_ROLES, Role.LEADERSHIP_COACH)

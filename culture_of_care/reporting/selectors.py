@@ -5,17 +5,19 @@ Reporting reads every app and nothing imports it (DESIGN.md section 1).
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime, timedelta
 from typing import Any
 
 from django.urls import reverse
+from django.utils import timezone
 
 from culture_of_care.access import has_role, reaches_whole_organisation, read_reach
-from culture_of_care.accounts.roles import PROGRAMME_WIDE
+from culture_of_care.accounts.roles import PROGRAMME_WIDE, Role
 from culture_of_care.improvement.charts import labels
 from culture_of_care.improvement.charts import selectors as chart_selectors
 from culture_of_care.improvement.charts.results import Scope, SummaryRow
 from culture_of_care.improvement.models import Signal
+from culture_of_care.notifications.kinds import DueItem
 from culture_of_care.reporting.models import Snapshot, SnapshotKind
 from culture_of_care.reporting.services import NATIONAL_RATES
 
@@ -94,6 +96,70 @@ def home_panel(user: Any, _obj: Any = None) -> dict[str, Any] | None:
         "signals_url": reverse("charts:my_signals"),
         "programme_url": reverse("reporting:programme_summary") if programme else "",
     }
+
+
+# --- The weekly summary for organisation leads (a reminder kind, counts only) -------------
+
+
+def organisation_week_for(user: Any, today: date) -> list[DueItem]:
+    """Last week's activity on each organisation ``user`` leads: PDSA cycles started and
+    completed, data entered, coaching sessions logged. Counts only, never content."""
+    from coaching.models import CoachingSession, SessionStatus
+    from culture_of_care.accounts.models import RoleAssignment
+    from culture_of_care.improvement.models import CycleStatus, DataPoint, PDSACycle
+    from organisations.models import Organisation
+
+    org_ids = (
+        RoleAssignment.objects.current()
+        .filter(user=user, role=Role.ORGANISATION_LEAD, organisation__isnull=False)
+        .values_list("organisation_id", flat=True)
+    )
+    organisations = list(Organisation.objects.filter(id__in=list(org_ids)).order_by("name"))
+    if not organisations:
+        return []
+    week_start = today - timedelta(days=7)
+    start = timezone.make_aware(datetime.combine(week_start, datetime.min.time()))
+    end = timezone.make_aware(datetime.combine(today, datetime.min.time()))
+    items = []
+    for organisation in organisations:
+        cycles = PDSACycle.objects.filter(organisation=organisation, ward__isnull=False)
+        started = cycles.filter(started_on__gte=week_start, started_on__lt=today).count()
+        completed = cycles.filter(
+            status=CycleStatus.COMPLETE, decided_on__gte=week_start, decided_on__lt=today
+        ).count()
+        data = DataPoint.objects.filter(
+            organisation=organisation, created_at__gte=start, created_at__lt=end
+        )
+        points = data.count()
+        wards_with_data = data.values("ward_id").distinct().count()
+        sessions = CoachingSession.objects.filter(
+            organisation=organisation,
+            status=SessionStatus.LOGGED,
+            date__gte=week_start,
+            date__lt=today,
+        ).count()
+        # HOOK (issue 14 / barriers): add "barriers raised, answered, escalated" counts here once
+        # the Barrier model is on main.
+        text = (
+            f"{organisation.name}, {week_start:%-d %B} to {today - timedelta(days=1):%-d %B}: "
+            f"{_n(started, 'PDSA cycle')} started, {completed} completed; "
+            f"{_n(points, 'data value')} entered by {_n(wards_with_data, 'ward')}; "
+            f"{_n(sessions, 'coaching session')} logged."
+        )
+        items.append(
+            DueItem(
+                kind="organisation_summary",
+                key=f"organisation:{organisation.pk}:{today:%Y-%m-%d}",
+                text=text,
+                url=reverse("organisations:detail", args=[organisation.ods_code]),
+                when=today,
+            )
+        )
+    return items
+
+
+def _n(count: int, noun: str) -> str:
+    return f"{count:,} {noun}{'' if count == 1 else 's'}"
 
 
 def dashboard_home_panel(user: Any, _obj: Any = None) -> dict[str, Any] | None:

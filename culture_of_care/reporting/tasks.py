@@ -28,4 +28,3 @@ def refresh_organisation_snapshots(organisation_id: int) -> int:
 def queue_organisation_refresh(organisation_id: int) -> None:
     """Queue a refresh once the change is committed (in-process when there is no Redis)."""
     transaction.on_commit(lambda: refresh_organisation_snapshots.delay(organisation_id))
-

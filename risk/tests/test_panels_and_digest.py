@@ -1,15 +1,16 @@
-"""The organisation page panel and the adviser's digest reminder."""
+"""The organisation page panel and the quarterly self-assessment reminder."""
 
 from __future__ import annotations
 
 from datetime import date
 
 from django.urls import reverse
+from django.utils import timezone
 
-from culture_of_care.accounts.digest import reminders_for
+from culture_of_care.notifications.selectors import due_items_for
 from risk.models import Cohort
 from risk.panels import organisation_panel
-from risk.selectors import overdue_self_assessments
+from risk.selectors import self_assessments_due_for
 from risk.tests.factories import (
     OrganisationMilestoneFactory,
     RiskParticipationFactory,
@@ -44,16 +45,29 @@ def test_organisation_page_shows_the_panel(client_for, org_lead, participation):
     assert "Risk: personalised approach to safety" in response.text
 
 
-def test_adviser_is_reminded_of_a_missing_self_assessment(risk_lead, participation, domains):
+def _texts(user, today):
+    return [item.text for item in self_assessments_due_for(user, today)]
+
+
+def test_adviser_and_org_lead_are_reminded_of_a_missing_self_assessment(
+    risk_lead, org_lead, participation, domains
+):
     org = participation.organisation
     # 10 January 2026: October to December 2025 has ended without a self-assessment.
-    lines = overdue_self_assessments(risk_lead, today=date(2026, 1, 10))
-    assert lines == [f"Risk self-assessment for October to December 2025 is overdue: {org.name}."]
-    # In the last month of a quarter the current one is due as well.
-    lines = overdue_self_assessments(risk_lead, today=date(2026, 3, 10))
-    assert any("January to March 2026 is due by 31 March" in line for line in lines)
+    expected = [
+        f"{org.name}: the risk self-assessment for October to December 2025 was due by 31 December."
+    ]
+    assert _texts(risk_lead, date(2026, 1, 10)) == expected
+    assert _texts(org_lead, date(2026, 1, 10)) == expected
+    # Not in the second month of the quarter: nothing new is due yet.
     assessment_with_levels(org, date(2025, 10, 1), 2)
-    assert overdue_self_assessments(risk_lead, today=date(2026, 1, 10)) == []
+    assert _texts(risk_lead, date(2026, 2, 28)) == []
+    # In the last month of a quarter the current one is due as well.
+    assert _texts(risk_lead, date(2026, 3, 1)) == [
+        f"{org.name}: the risk self-assessment for January to March 2026 is due by 31 March."
+    ]
+    item = self_assessments_due_for(risk_lead, date(2026, 3, 1))[0]
+    assert item.url == reverse("risk:self_assessment", args=[org.ods_code])
 
 
 def test_no_reminder_for_organisations_not_yet_started_or_not_advised(
@@ -62,11 +76,11 @@ def test_no_reminder_for_organisations_not_yet_started_or_not_advised(
     RiskParticipationFactory(
         organisation=other_org, cohort=Cohort.NOT_YET, adviser=risk_lead, starts_on=None
     )
-    assert overdue_self_assessments(risk_lead, today=date(2026, 1, 10)) == []
-    assert overdue_self_assessments(org_lead, today=date(2026, 1, 10)) == []
+    assert self_assessments_due_for(risk_lead, date(2026, 1, 10)) == []
+    assert self_assessments_due_for(org_lead, date(2026, 1, 10)) == []
 
 
-def test_digest_includes_the_risk_reminder(risk_lead, participation):
-    # The registered source uses today's date; any adviser with a year-one organisation and no
-    # assessment at all has last quarter overdue.
-    assert any("Risk self-assessment" in line for line in reminders_for(risk_lead))
+def test_the_in_app_list_includes_the_risk_reminder(risk_lead, participation):
+    # Any adviser with a year-one organisation and no assessment at all has last quarter due.
+    items = due_items_for(risk_lead, timezone.localdate())
+    assert any(i.kind == "risk_self_assessment" for i in items)

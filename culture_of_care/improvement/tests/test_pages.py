@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import date
 
 import pytest
 from django.urls import reverse
-from django.utils import timezone
 
 from culture_of_care.improvement import selectors, services
 from culture_of_care.improvement.models import Measure, Project, ProjectKind
@@ -200,16 +199,3 @@ def test_ward_page_panel(client_for, ward_member, project):
     assert "Improvement project" in page
     assert "a calm room" in page
     assert reverse("improvement:data", args=[project.pk]) in page
-
-
-def test_digest_reminds_about_cycles_without_a_study_and_missing_data(ward_member, project):
-    today = timezone.localdate().replace(day=20)
-    PDSACycleFactory(
-        change_idea=ChangeIdeaFactory(project=project),
-        title="Evening activities",
-        status="do",
-        planned_end=today - timedelta(days=3),
-    )
-    lines = selectors.overdue_lines(ward_member, today=today)
-    assert any("Evening activities" in line and "no study yet" in line for line in lines)
-    assert any("still need data for" in line for line in lines)
