@@ -13,7 +13,7 @@ from typing import Any
 
 from django.template.loader import render_to_string
 
-from culture_of_care.reporting.board.content import BoardReportContent
+from culture_of_care.reporting.board.selectors import BoardReportContent
 
 STYLESHEET = Path(__file__).with_name("report.css")
 

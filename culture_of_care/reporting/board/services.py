@@ -16,8 +16,8 @@ from django.utils import timezone
 from culture_of_care.accounts.models import RoleAssignment, SentEmail, User
 from culture_of_care.accounts.roles import PROGRAMME_WIDE
 from culture_of_care.improvement.windows import latest_reportable_month
-from culture_of_care.reporting.board.content import board_report_content
 from culture_of_care.reporting.board.render import render_pdf, render_xlsx
+from culture_of_care.reporting.board.selectors import board_report_content
 from culture_of_care.reporting.models import REPORT_RECIPIENT_ROLES, BoardReport
 from organisations.models import Organisation, OrganisationStatus
 

@@ -9,7 +9,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.utils import timezone
 
-from culture_of_care.access import has_role, read_reach
+from culture_of_care.access import get_visible_or_404, has_role
 from culture_of_care.accounts.roles import PROGRAMME_WIDE
 from culture_of_care.improvement.charts.results import Chart, Scope
 from culture_of_care.improvement.charts.selectors import chart_for, measure_belongs_to
@@ -25,21 +25,15 @@ PNG_WIDTH = 1800  # twice the SVG's width: sharp on a slide
 
 
 def _scope(request: HttpRequest, kind: str, key: str) -> Scope:
-    reach = read_reach(request.user)
-    if kind == "ward":
-        ward = (
-            Ward.objects.select_related("organisation")
-            .filter(pk=int(key) if key.isdigit() else 0)
-            .first()
+    if kind == "ward" and key.isdigit():
+        ward = get_visible_or_404(
+            Ward.objects.select_related("organisation"), request.user, pk=int(key)
         )
-        if ward is None or not reach.covers(organisation_id=ward.organisation_id, ward_id=ward.pk):
-            raise Http404("Not found")
         return Scope.for_ward(ward)
     if kind == "organisation":
-        org = Organisation.objects.filter(ods_code=key.upper()).first()
-        if org is None or not reach.covers(organisation_id=org.pk):
-            raise Http404("Not found")
-        return Scope.for_organisation(org)
+        return Scope.for_organisation(
+            get_visible_or_404(Organisation, request.user, ods_code=key.upper())
+        )
     if kind == "programme" and has_role(request.user, *PROGRAMME_WIDE):
         return Scope.programme()
     raise Http404("Not found")

@@ -13,7 +13,7 @@ from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
 
-from culture_of_care.access import has_role, read_reach
+from culture_of_care.access import get_visible_or_404, has_role
 from culture_of_care.accounts.roles import PROGRAMME_WIDE
 from culture_of_care.reporting.equity.selectors import Place, equity_for, ratio_text
 from organisations.models import Organisation, Region
@@ -28,19 +28,11 @@ def _programme_only(request: HttpRequest) -> None:
 
 
 def _organisation(request: HttpRequest, ods_code: str) -> Organisation:
-    org = Organisation.objects.filter(ods_code=ods_code.upper()).first()
-    if org is None or not read_reach(request.user).covers(organisation_id=org.pk):
-        raise Http404("Not found")
-    return org
+    return get_visible_or_404(Organisation, request.user, ods_code=ods_code.upper())
 
 
 def _ward(request: HttpRequest, pk: int) -> Ward:
-    ward = Ward.objects.select_related("organisation").filter(pk=pk).first()
-    if ward is None or not read_reach(request.user).covers(
-        organisation_id=ward.organisation_id, ward_id=ward.pk
-    ):
-        raise Http404("Not found")
-    return ward
+    return get_visible_or_404(Ward.objects.select_related("organisation"), request.user, pk=pk)
 
 
 def _place(
@@ -88,10 +80,14 @@ def _page(request: HttpRequest, level: str, key: str | int | None = None) -> Htt
         "regions": Region.choices if level == "national" else [],
     }
     if level == "region":
-        context["organisations"] = Organisation.objects.filter(region=key).order_by("name")
+        context["organisations"] = (
+            Organisation.objects.visible_to(request.user).filter(region=key).order_by("name")
+        )
     if level == "organisation":
-        context["wards"] = Ward.objects.filter(organisation_id=place.organisation_id).order_by(
-            "name"
+        context["wards"] = (
+            Ward.objects.visible_to(request.user)
+            .filter(organisation_id=place.organisation_id)
+            .order_by("name")
         )
     return render(request, "reporting/equity/page.html", context)
 

@@ -252,7 +252,7 @@ def test_the_monthly_schedule_reports_on_the_latest_month_past_its_deadline(
 
 
 def test_small_counts_below_national_level_are_hidden(ward):
-    from culture_of_care.reporting.board.content import board_report_content
+    from culture_of_care.reporting.board.selectors import board_report_content
 
     content = board_report_content(organisation=ward.organisation, month=MONTH)
     assert content.coaching["ward_sessions"] == "*"  # none: a count under 5, zero included
