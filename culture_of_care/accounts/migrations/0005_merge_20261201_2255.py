@@ -4,11 +4,9 @@ from django.db import migrations
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('accounts', '0004_invited_addresses_verified'),
-        ('accounts', '0004_notificationpreference'),
+        ("accounts", "0004_invited_addresses_verified"),
+        ("accounts", "0004_notificationpreference"),
     ]
 
-    operations = [
-    ]
+    operations = []
