@@ -3,10 +3,8 @@ FROM node:20-bookworm-slim AS assets
 WORKDIR /app
 COPY package.json package-lock.json .npmrc ./
 RUN npm ci --no-audit --no-fund
-RUN mkdir -p static/vendor/nhsuk static/vendor/htmx public \
- && cp node_modules/nhsuk-frontend/dist/nhsuk/nhsuk-frontend.min.css node_modules/nhsuk-frontend/dist/nhsuk/nhsuk-frontend.min.js static/vendor/nhsuk/ \
- && cp -r node_modules/nhsuk-frontend/dist/nhsuk/assets public/assets \
- && cp node_modules/htmx.org/dist/htmx.min.js static/vendor/htmx/
+COPY scripts/vendor-assets.sh scripts/
+RUN sh scripts/vendor-assets.sh
 
 FROM python:3.11-slim-bookworm
 ENV PYTHONDONTWRITEBYTECODE=1 PYTHONUNBUFFERED=1
