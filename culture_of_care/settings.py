@@ -71,6 +71,8 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # Identifiers from requests (issue 17): a NUL byte or an impossible id is 404/400, never 500.
+    "culture_of_care.identifiers.RequestIdentifierGuard",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
     "culture_of_care.accounts.middleware.RequireMFAMiddleware",

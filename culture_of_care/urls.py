@@ -1,9 +1,14 @@
 from django.contrib import admin
-from django.urls import include, path
+from django.urls import include, path, register_converter
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
 from culture_of_care import views
 from culture_of_care.api_urls import urlpatterns as api_v1
+from culture_of_care.identifiers import IdConverter, OdsCodeConverter
+
+# Identifiers in paths: <id:pk> for database ids, <ods:ods_code> for organisations.
+register_converter(IdConverter, "id")
+register_converter(OdsCodeConverter, "ods")
 
 urlpatterns = [
     path("", views.home, name="home"),

@@ -1,5 +1,6 @@
 from rest_framework import serializers, viewsets
 
+from culture_of_care.identifiers import ODS_CODE_PATTERN
 from organisations.models import Organisation
 
 
@@ -16,6 +17,7 @@ class OrganisationViewSet(viewsets.ReadOnlyModelViewSet):
 
     serializer_class = OrganisationSerializer
     lookup_field = "ods_code"
+    lookup_value_regex = ODS_CODE_PATTERN
 
     def get_queryset(self):
         return Organisation.objects.visible_to(self.request.user).order_by("name")

@@ -11,6 +11,6 @@ urlpatterns = [
     path("import/commit/", import_views.import_commit, name="import_commit"),
     path("import/done/", import_views.import_done, name="import_done"),
     path("import/template.xlsx", import_views.import_template, name="import_template"),
-    path("<str:ods_code>/", views.organisation_detail, name="detail"),
-    path("<str:ods_code>/invite/", views.invite_ward_member, name="invite"),
+    path("<ods:ods_code>/", views.organisation_detail, name="detail"),
+    path("<ods:ods_code>/invite/", views.invite_ward_member, name="invite"),
 ]

@@ -12,6 +12,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from culture_of_care.access import Domain
+from culture_of_care.identifiers import MAX_ID
 from culture_of_care.improvement import services
 from culture_of_care.improvement.data_entry import Entry
 from culture_of_care.improvement.models import (
@@ -136,7 +137,7 @@ class DataPointSerializer(serializers.ModelSerializer):
 
 
 class BulkRowSerializer(serializers.Serializer):
-    ward = serializers.IntegerField(help_text="Ward id")
+    ward = serializers.IntegerField(min_value=1, max_value=MAX_ID, help_text="Ward id")
     measure = serializers.CharField(help_text="Measure id or national measure code")
     period_start = serializers.DateField(help_text="Any day of the month; stored as the 1st")
     numerator = serializers.CharField()
