@@ -108,13 +108,27 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 SILENCED_SYSTEM_CHECKS = ["models.W047"]
 USING_POSTGRES = DATABASES["default"]["ENGINE"].endswith("postgresql")
 
+# --- Redis: cache and broker (issue 17) -------------------------------------------------------
+# A Redis that is down or hung must never hold or fail a page: every use of it has short socket
+# timeouts, and the cache fails over to local memory for REDIS_RETRY_AFTER seconds instead of
+# raising into a view (culture_of_care/cache.py).
 REDIS_URL = env.str("REDIS_URL", default="")
+REDIS_SOCKET_TIMEOUT = env.float("REDIS_SOCKET_TIMEOUT", default=0.5)
+REDIS_CONNECT_TIMEOUT = env.float("REDIS_CONNECT_TIMEOUT", default=0.5)
+REDIS_RETRY_AFTER = env.float("REDIS_RETRY_AFTER", default=5)
+REDIS_CACHE_OPTIONS = {
+    "SOCKET_CONNECT_TIMEOUT": REDIS_CONNECT_TIMEOUT,
+    "SOCKET_TIMEOUT": REDIS_SOCKET_TIMEOUT,
+    "CONNECTION_POOL_KWARGS": {"retry_on_timeout": False},
+}
+REDIS_CACHE_BACKEND = "culture_of_care.cache.FailoverRedisCache"
 if REDIS_URL and not TESTING:
     CACHES = {
         "default": {
-            "BACKEND": "django_redis.cache.RedisCache",
+            "BACKEND": REDIS_CACHE_BACKEND,
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": env.str("CACHE_KEY_PREFIX", default="coc"),
+            "OPTIONS": REDIS_CACHE_OPTIONS,
         }
     }
 else:
@@ -151,10 +165,29 @@ ACCOUNT_FORMS = {"login": "culture_of_care.accounts.forms.LoginForm"}
 ACCOUNT_LOGOUT_ON_GET = False
 ACCOUNT_SESSION_REMEMBER = False
 ACCOUNT_PASSWORD_RESET_BY_CODE_ENABLED = False
+# --- Sign-in rate limits (issue 17) -----------------------------------------------------------
+# Per account: after LOGIN_FAILED_PER_ACCOUNT wrong passwords in LOGIN_FAILED_ACCOUNT_WINDOW the
+# account pauses (even the right password is refused) until the window passes or its owner resets
+# the password, which always ends the pause. Per address: a generous ceiling only, since a trust's
+# NAT or proxy puts a whole hospital behind one address; the address is the client's as seen by
+# ALLAUTH_TRUSTED_PROXY_COUNT trusted proxies in front of us (0: the direct peer).
+# The limits live in the cache. When Redis is unreachable they fail open: sign-in keeps working
+# without a limit rather than refusing everyone (see README, "When Redis is down").
+LOGIN_FAILED_PER_ACCOUNT = env.int("LOGIN_FAILED_PER_ACCOUNT", default=5)
+LOGIN_FAILED_ACCOUNT_WINDOW = env.str("LOGIN_FAILED_ACCOUNT_WINDOW", default="15m")
+LOGIN_FAILED_PER_ADDRESS = env.int("LOGIN_FAILED_PER_ADDRESS", default=100)
+ALLAUTH_TRUSTED_PROXY_COUNT = env.int("ALLAUTH_TRUSTED_PROXY_COUNT", default=0)
 ACCOUNT_RATE_LIMITS = {
-    "login_failed": env.str("LOGIN_RATE_LIMIT", default="5/5m/ip,5/5m/key"),
-    "login": "30/m/ip",
-    "reset_password": "20/m/ip,5/m/key",
+    "login_failed": env.str(
+        "LOGIN_RATE_LIMIT",
+        default=(
+            f"{LOGIN_FAILED_PER_ADDRESS}/5m/ip,"
+            f"{LOGIN_FAILED_PER_ACCOUNT}/{LOGIN_FAILED_ACCOUNT_WINDOW}/key"
+        ),
+    ),
+    "login": env.str("LOGIN_ATTEMPT_RATE_LIMIT", default="300/m/ip"),
+    "reset_password": "60/m/ip,5/m/key",
+    "reset_password_from_key": "60/m/ip",
 }
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_ISSUER = "Culture of Care"
