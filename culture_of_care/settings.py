@@ -310,6 +310,26 @@ CELERY_BEAT_SCHEDULE = {
     },
 }
 
+# --- Invitation outbox and the broker (issue 17) -----------------------------------------------
+# Requests only write invitations; a nudge on commit and this sweep send them. A sender claims a
+# row for INVITATION_CLAIM_SECONDS (longer than any send takes); after INVITATION_MAX_ATTEMPTS
+# failures the sweep stops trying that one (an organisation lead can resend it).
+INVITATION_SWEEP_MINUTES = env.int("INVITATION_SWEEP_MINUTES", default=3)
+INVITATION_CLAIM_SECONDS = env.int("INVITATION_CLAIM_SECONDS", default=600)
+INVITATION_MAX_ATTEMPTS = env.int("INVITATION_MAX_ATTEMPTS", default=20)
+CELERY_BEAT_SCHEDULE["send-pending-invitations"] = {
+    "task": "culture_of_care.accounts.tasks.send_pending_invitations",
+    "schedule": INVITATION_SWEEP_MINUTES * 60,
+}
+# A hung or stopped broker never holds a request: publishing gives up within these timeouts.
+CELERY_BROKER_CONNECTION_TIMEOUT = REDIS_CONNECT_TIMEOUT
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    "socket_timeout": REDIS_SOCKET_TIMEOUT,
+    "socket_connect_timeout": REDIS_CONNECT_TIMEOUT,
+    "retry_on_timeout": False,
+}
+CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+
 # Small-number suppression (MHSDS publication rules), applied below national level by
 # culture_of_care/suppression.py (``Rules.from_settings()``), the one place figures are hidden.
 SUPPRESS_MIN_COUNT = env.int("SUPPRESS_MIN_COUNT", default=5)

@@ -81,8 +81,8 @@ def test_invitation_email_is_sent_once_even_if_the_task_runs_twice(
     user = UserFactory(email="once@example.org")
     with django_capture_on_commit_callbacks(execute=False):
         invitation = invitation_create(user=user)
-    assert invitation_send(invitation_id=invitation.id, token="t") is True
-    assert invitation_send(invitation_id=invitation.id, token="t") is False
+    assert invitation_send(invitation_id=invitation.id) is True
+    assert invitation_send(invitation_id=invitation.id) is False
     assert len(mail.outbox) == 1
 
 

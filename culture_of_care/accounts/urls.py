@@ -10,4 +10,5 @@ urlpatterns = [
         name="invitation_sso",
     ),
     path("organisation-account/", views.organisation_account, name="organisation_account"),
+    path("invitations/<id:pk>/resend/", views.invitation_resend, name="invitation_resend"),
 ]
