@@ -330,6 +330,14 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {
 }
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 
+# --- Uploads (issue 17): one bounded reader, culture_of_care/uploads.py --------------------------
+UPLOAD_MAX_BYTES = env.int("UPLOAD_MAX_BYTES", default=5 * 1024 * 1024)
+UPLOAD_MAX_UNZIPPED_BYTES = env.int("UPLOAD_MAX_UNZIPPED_BYTES", default=50 * 1024 * 1024)
+UPLOAD_MAX_ROWS = env.int("UPLOAD_MAX_ROWS", default=10_000)  # a month's data for one organisation
+ONBOARDING_MAX_ROWS = env.int("ONBOARDING_MAX_ROWS", default=20_000)  # per sheet
+UPLOAD_MAX_FIELD_CHARS = env.int("UPLOAD_MAX_FIELD_CHARS", default=10_000)
+UPLOAD_MAX_PROBLEMS_SHOWN = env.int("UPLOAD_MAX_PROBLEMS_SHOWN", default=50)
+
 # Small-number suppression (MHSDS publication rules), applied below national level by
 # culture_of_care/suppression.py (``Rules.from_settings()``), the one place figures are hidden.
 SUPPRESS_MIN_COUNT = env.int("SUPPRESS_MIN_COUNT", default=5)
