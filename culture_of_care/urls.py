@@ -4,6 +4,7 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
 from culture_of_care import views
 from culture_of_care.api_urls import urlpatterns as api_v1
+from culture_of_care.health import HealthView
 from culture_of_care.identifiers import IdConverter, OdsCodeConverter
 
 # Identifiers in paths: <id:pk> for database ids, <ods:ods_code> for organisations.
@@ -12,6 +13,7 @@ register_converter(OdsCodeConverter, "ods")
 
 urlpatterns = [
     path("", views.home, name="home"),
+    path("healthz", HealthView.as_view(), name="healthz"),
     path("accessibility/", views.accessibility, name="accessibility"),
     path("privacy/", views.privacy, name="privacy"),
     path("accounts/", include("culture_of_care.accounts.urls")),
