@@ -30,3 +30,6 @@ urlpatterns = [
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
     path("django-admin/", admin.site.urls),
 ]
+
+handler400 = "culture_of_care.errors.bad_request"
+handler404 = "culture_of_care.errors.not_found"
