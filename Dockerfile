@@ -3,19 +3,23 @@ FROM node:20-bookworm-slim AS assets
 WORKDIR /app
 COPY package.json package-lock.json .npmrc ./
 RUN npm ci --no-audit --no-fund
-RUN mkdir -p static/vendor/nhsuk static/vendor/htmx public \
- && cp node_modules/nhsuk-frontend/dist/nhsuk/nhsuk-frontend.min.css node_modules/nhsuk-frontend/dist/nhsuk/nhsuk-frontend.min.js static/vendor/nhsuk/ \
- && cp -r node_modules/nhsuk-frontend/dist/nhsuk/assets public/assets \
- && cp node_modules/htmx.org/dist/htmx.min.js static/vendor/htmx/
+COPY scripts/vendor-assets.sh scripts/
+RUN sh scripts/vendor-assets.sh
 
 FROM python:3.11-slim-bookworm
 ENV PYTHONDONTWRITEBYTECODE=1 PYTHONUNBUFFERED=1
 WORKDIR /app
+# Board reports: WeasyPrint (Pango) and chart PNGs (Cairo), with Debian's fonts.
+RUN apt-get update \
+    && apt-get install -y --no-install-recommends libpango-1.0-0 libpangoft2-1.0-0 libcairo2 fonts-dejavu-core \
+    && rm -rf /var/lib/apt/lists/*
 COPY requirements.lock ./
 RUN pip install --no-cache-dir -r requirements.lock
 COPY . .
 COPY --from=assets /app/static/vendor static/vendor
 COPY --from=assets /app/public public
+# The node stage has no Python: the Frutiger @font-face is stripped here (see vendor-assets.sh).
+RUN python culture_of_care/assets.py static/vendor/nhsuk/nhsuk-frontend.min.css
 RUN SECRET_KEY=build-only python manage.py collectstatic --noinput
 RUN useradd --create-home app
 USER app

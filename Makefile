@@ -7,7 +7,7 @@ PIP := $(VENV)/bin/pip
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test install assets migrate seed lint format check-access test-fast bench worker beat clean
+.PHONY: run test install assets static migrate seed lint format check-access test-fast bench worker beat clean
 
 $(VENV)/.installed: pyproject.toml requirements.lock
 	test -d $(VENV) || $(PYTHON) -m venv $(VENV)
@@ -17,17 +17,16 @@ $(VENV)/.installed: pyproject.toml requirements.lock
 
 install: $(VENV)/.installed
 
-static/vendor/.built: package.json package-lock.json culture_of_care/assets.py
+static/vendor/.built: package.json package-lock.json scripts/vendor-assets.sh culture_of_care/assets.py
 	npm ci --no-audit --no-fund --loglevel=error
-	rm -rf static/vendor public
-	mkdir -p static/vendor/nhsuk static/vendor/htmx public
-	cp node_modules/nhsuk-frontend/dist/nhsuk/nhsuk-frontend.min.css node_modules/nhsuk-frontend/dist/nhsuk/nhsuk-frontend.min.js static/vendor/nhsuk/
-	python3 culture_of_care/assets.py static/vendor/nhsuk/nhsuk-frontend.min.css
-	cp -r node_modules/nhsuk-frontend/dist/nhsuk/assets public/assets
-	cp node_modules/htmx.org/dist/htmx.min.js static/vendor/htmx/
+	sh scripts/vendor-assets.sh
 	touch $@
 
 assets: static/vendor/.built
+
+# The production build of the static files (DEBUG off, hashed manifest), as the Dockerfile does.
+static: install assets
+	DEBUG=0 SECRET_KEY=$${SECRET_KEY:-build-only} $(PY) manage.py collectstatic --noinput --clear
 
 migrate: install
 	DEBUG=$${DEBUG:-1} $(PY) manage.py migrate --noinput

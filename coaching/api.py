@@ -38,6 +38,11 @@ class CoachingSessionSerializer(serializers.ModelSerializer):
             "next_session_on",
         ]
         read_only_fields = fields
+        # Left out for readers who may not see a session's content (and confidential_notes for
+        # sessions that are not confidential): the schema must not call them required.
+        sometimes_omitted = [
+            name for name in fields if name not in (*PUBLIC_FIELDS, "content_visible")
+        ]
 
     def to_representation(self, instance: CoachingSession) -> dict[str, Any]:
         data = super().to_representation(instance)
@@ -73,7 +78,7 @@ class CoachingSessionViewSet(viewsets.ReadOnlyModelViewSet):
 
 class ActionSerializer(serializers.ModelSerializer):
     organisation = serializers.SlugRelatedField(slug_field="ods_code", read_only=True)
-    owner = serializers.SlugRelatedField(slug_field="full_name", read_only=True)
+    owner = serializers.SlugRelatedField(slug_field="full_name", read_only=True, allow_null=True)
 
     class Meta:
         model = Action

@@ -22,6 +22,7 @@ from culture_of_care.access import Domain, can_edit, has_role, is_programme_admi
 from culture_of_care.accounts.models import User
 from culture_of_care.accounts.roles import Role
 from culture_of_care.guards import validate_no_nhs_number
+from culture_of_care.identifiers import parse_id
 from culture_of_care.improvement.models import (
     Commitment,
     DriverNode,
@@ -232,10 +233,7 @@ class SessionForm(forms.ModelForm):
 
     def _chosen(self, name: str) -> Any:
         value = self.data.get(name) if self.is_bound else self.initial.get(name)
-        try:
-            return int(value) if value else None
-        except (TypeError, ValueError):
-            return None
+        return parse_id(value)
 
     def _cycle_queryset(self, wards: Any) -> Any:
         # Start from what this person may see: the chosen organisation comes from the request.

@@ -33,7 +33,7 @@ def clean_draft_data(data: Any) -> tuple[dict[str, list[str]], bool]:
     kept: dict[str, list[str]] = {}
     dropped = False
     for key in data:
-        if key in _NOT_KEPT:
+        if key in _NOT_KEPT or "\x00" in key:
             continue
         values = data.getlist(key) if hasattr(data, "getlist") else [data[key]]
         safe = []
@@ -41,7 +41,8 @@ def clean_draft_data(data: Any) -> tuple[dict[str, list[str]], bool]:
             if find_nhs_numbers(str(value)):
                 dropped = True
                 continue
-            safe.append(str(value)[:10000])
+            # A NUL byte cannot be stored as text (PostgreSQL refuses it): a draft keeps the rest.
+            safe.append(str(value).replace("\x00", "")[:10000])
         kept[key] = safe
     return kept, dropped
 

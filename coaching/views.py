@@ -9,7 +9,13 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.forms.utils import ErrorDict, ErrorList
-from django.http import Http404, HttpRequest, HttpResponse, QueryDict
+from django.http import (
+    Http404,
+    HttpRequest,
+    HttpResponse,
+    HttpResponseRedirect,
+    QueryDict,
+)
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -49,6 +55,7 @@ from culture_of_care.access import (
 from culture_of_care.accounts.models import User
 from culture_of_care.accounts.roles import Role
 from culture_of_care.downloads import csv_download
+from culture_of_care.identifiers import parse_count, parse_id
 from organisations.models import Organisation
 from wards.models import Ward
 
@@ -108,9 +115,9 @@ def _filtered_sessions(request: HttpRequest) -> tuple[Any, SessionFilterForm]:
             sessions = sessions.filter(kind=form.cleaned_data["kind"])
         if form.cleaned_data["q"]:
             sessions = sessions.matching(request.user, form.cleaned_data["q"])
-    ward_id = request.GET.get("ward")
-    if ward_id and ward_id.isdigit():
-        sessions = sessions.filter(ward_id=int(ward_id))
+    ward_id = parse_id(request.GET.get("ward"))
+    if ward_id:
+        sessions = sessions.filter(ward_id=ward_id)
     ods = request.GET.get("organisation")
     if ods:
         sessions = sessions.filter(organisation__ods_code=ods.upper())
@@ -290,11 +297,12 @@ def _save_draft(request: HttpRequest, form: SessionForm, draft: Any) -> tuple[An
 
 
 def _own_draft(request: HttpRequest, pk: Any) -> Any:
-    if not pk or not str(pk).isdigit():
+    pk = parse_id(pk)
+    if pk is None:
         return None
     return (
         CoachingSession.objects.visible_to(request.user)
-        .filter(pk=int(pk), created_by=request.user, status=SessionStatus.DRAFT)
+        .filter(pk=pk, created_by=request.user, status=SessionStatus.DRAFT)
         .first()
     )
 
@@ -308,7 +316,7 @@ def _session_page(request: HttpRequest, session: CoachingSession | None) -> Http
         button = request.POST.get("save", "log")
         if button == "add_action":
             data = request.POST.copy()
-            total = int(data.get("actions-TOTAL_FORMS") or 0)
+            total = parse_count(data.get("actions-TOTAL_FORMS"), maximum=20)
             data["actions-TOTAL_FORMS"] = str(min(total + 1, 20))
             form = SessionForm(data, user=user, instance=session, logging=False)
             ward, organisation = _place(form)
@@ -480,7 +488,7 @@ def action_list(request: HttpRequest) -> HttpResponse:
         if coach_id and str(coach_id) != str(user.pk):
             if not selectors.may_see_coverage(user):
                 raise PermissionDenied("You can only see your own actions.")
-            coach = User.objects.filter(pk=coach_id if coach_id.isdigit() else 0).first()
+            coach = User.objects.filter(pk=parse_id(coach_id) or 0).first()
             if coach is None:
                 raise Http404("Not found")
         actions = selectors.actions_of_coach(user, coach)
@@ -537,10 +545,15 @@ def action_status(request: HttpRequest, pk: int) -> HttpResponse:
         )
     if form.is_valid():
         messages.success(request, f"Action marked {action.get_status_display().lower()}.")
+    # ``next`` is a path on this site or nothing: never a view name to reverse, never elsewhere.
     target = request.POST.get("next", "")
-    if not url_has_allowed_host_and_scheme(target, {request.get_host()}):
+    if not (
+        target.startswith("/")
+        and "\x00" not in target
+        and url_has_allowed_host_and_scheme(target, {request.get_host()})
+    ):
         target = reverse("coaching:action_list")
-    return redirect(target)
+    return HttpResponseRedirect(target)
 
 
 # --- Calendar ------------------------------------------------------------------------------

@@ -48,6 +48,7 @@ INSTALLED_APPS = [
     "rest_framework.authtoken",
     "drf_spectacular",
     "drf_spectacular_sidecar",
+    "health_check",
     "allauth",
     "allauth.account",
     "allauth.mfa",
@@ -71,6 +72,8 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # Identifiers from requests (issue 17): a NUL byte or an impossible id is 404/400, never 500.
+    "culture_of_care.identifiers.RequestIdentifierGuard",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
     "culture_of_care.accounts.middleware.RequireMFAMiddleware",
@@ -106,13 +109,27 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 SILENCED_SYSTEM_CHECKS = ["models.W047"]
 USING_POSTGRES = DATABASES["default"]["ENGINE"].endswith("postgresql")
 
+# --- Redis: cache and broker (issue 17) -------------------------------------------------------
+# A Redis that is down or hung must never hold or fail a page: every use of it has short socket
+# timeouts, and the cache fails over to local memory for REDIS_RETRY_AFTER seconds instead of
+# raising into a view (culture_of_care/cache.py).
 REDIS_URL = env.str("REDIS_URL", default="")
+REDIS_SOCKET_TIMEOUT = env.float("REDIS_SOCKET_TIMEOUT", default=0.5)
+REDIS_CONNECT_TIMEOUT = env.float("REDIS_CONNECT_TIMEOUT", default=0.5)
+REDIS_RETRY_AFTER = env.float("REDIS_RETRY_AFTER", default=5)
+REDIS_CACHE_OPTIONS = {
+    "SOCKET_CONNECT_TIMEOUT": REDIS_CONNECT_TIMEOUT,
+    "SOCKET_TIMEOUT": REDIS_SOCKET_TIMEOUT,
+    "CONNECTION_POOL_KWARGS": {"retry_on_timeout": False},
+}
+REDIS_CACHE_BACKEND = "culture_of_care.cache.FailoverRedisCache"
 if REDIS_URL and not TESTING:
     CACHES = {
         "default": {
-            "BACKEND": "django_redis.cache.RedisCache",
+            "BACKEND": REDIS_CACHE_BACKEND,
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": env.str("CACHE_KEY_PREFIX", default="coc"),
+            "OPTIONS": REDIS_CACHE_OPTIONS,
         }
     }
 else:
@@ -157,10 +174,29 @@ ACCOUNT_FORMS = {
 ACCOUNT_LOGOUT_ON_GET = False
 ACCOUNT_SESSION_REMEMBER = False
 ACCOUNT_PASSWORD_RESET_BY_CODE_ENABLED = False
+# --- Sign-in rate limits (issue 17) -----------------------------------------------------------
+# Per account: after LOGIN_FAILED_PER_ACCOUNT wrong passwords in LOGIN_FAILED_ACCOUNT_WINDOW the
+# account pauses (even the right password is refused) until the window passes or its owner resets
+# the password, which always ends the pause. Per address: a generous ceiling only, since a trust's
+# NAT or proxy puts a whole hospital behind one address; the address is the client's as seen by
+# ALLAUTH_TRUSTED_PROXY_COUNT trusted proxies in front of us (0: the direct peer).
+# The limits live in the cache. When Redis is unreachable they fail open: sign-in keeps working
+# without a limit rather than refusing everyone (see README, "When Redis is down").
+LOGIN_FAILED_PER_ACCOUNT = env.int("LOGIN_FAILED_PER_ACCOUNT", default=5)
+LOGIN_FAILED_ACCOUNT_WINDOW = env.str("LOGIN_FAILED_ACCOUNT_WINDOW", default="15m")
+LOGIN_FAILED_PER_ADDRESS = env.int("LOGIN_FAILED_PER_ADDRESS", default=100)
+ALLAUTH_TRUSTED_PROXY_COUNT = env.int("ALLAUTH_TRUSTED_PROXY_COUNT", default=0)
 ACCOUNT_RATE_LIMITS = {
-    "login_failed": env.str("LOGIN_RATE_LIMIT", default="5/5m/ip,5/5m/key"),
-    "login": "30/m/ip",
-    "reset_password": "20/m/ip,5/m/key",
+    "login_failed": env.str(
+        "LOGIN_RATE_LIMIT",
+        default=(
+            f"{LOGIN_FAILED_PER_ADDRESS}/5m/ip,"
+            f"{LOGIN_FAILED_PER_ACCOUNT}/{LOGIN_FAILED_ACCOUNT_WINDOW}/key"
+        ),
+    ),
+    "login": env.str("LOGIN_ATTEMPT_RATE_LIMIT", default="300/m/ip"),
+    "reset_password": "60/m/ip,5/m/key",
+    "reset_password_from_key": "60/m/ip",
 }
 MFA_ADAPTER = "culture_of_care.accounts.adapters.MFAAdapter"
 MFA_FORMS = {
@@ -208,7 +244,7 @@ USE_I18N = True
 USE_TZ = True
 
 STATIC_URL = "/static/"
-STATIC_ROOT = BASE_DIR / "staticfiles"
+STATIC_ROOT = env.path("STATIC_ROOT", default=BASE_DIR / "staticfiles")
 STATICFILES_DIRS = [BASE_DIR / "static"]
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
@@ -252,6 +288,8 @@ SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", default=0 if DEBUG else 315
 SECURE_HSTS_INCLUDE_SUBDOMAINS = True
 SECURE_HSTS_PRELOAD = True
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+# /healthz answers plain HTTP probes from inside the container network (issue 17).
+SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 SESSION_COOKIE_HTTPONLY = True
@@ -266,7 +304,8 @@ REST_FRAMEWORK = {
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
     "PAGE_SIZE": 100,
-    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    # drf-spectacular, corrected to document errors and fields some readers never get (issue 17).
+    "DEFAULT_SCHEMA_CLASS": "culture_of_care.api_schema.AutoSchema",
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "Culture of Care API",
@@ -313,6 +352,34 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": crontab(hour=3, minute=15),
     },
 }
+
+# --- Invitation outbox and the broker (issue 17) -----------------------------------------------
+# Requests only write invitations; a nudge on commit and this sweep send them. A sender claims a
+# row for INVITATION_CLAIM_SECONDS (longer than any send takes); after INVITATION_MAX_ATTEMPTS
+# failures the sweep stops trying that one (an organisation lead can resend it).
+INVITATION_SWEEP_MINUTES = env.int("INVITATION_SWEEP_MINUTES", default=3)
+INVITATION_CLAIM_SECONDS = env.int("INVITATION_CLAIM_SECONDS", default=600)
+INVITATION_MAX_ATTEMPTS = env.int("INVITATION_MAX_ATTEMPTS", default=20)
+CELERY_BEAT_SCHEDULE["send-pending-invitations"] = {
+    "task": "culture_of_care.accounts.tasks.send_pending_invitations",
+    "schedule": INVITATION_SWEEP_MINUTES * 60,
+}
+# A hung or stopped broker never holds a request: publishing gives up within these timeouts.
+CELERY_BROKER_CONNECTION_TIMEOUT = REDIS_CONNECT_TIMEOUT
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    "socket_timeout": REDIS_SOCKET_TIMEOUT,
+    "socket_connect_timeout": REDIS_CONNECT_TIMEOUT,
+    "retry_on_timeout": False,
+}
+CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+
+# --- Uploads (issue 17): one bounded reader, culture_of_care/uploads.py --------------------------
+UPLOAD_MAX_BYTES = env.int("UPLOAD_MAX_BYTES", default=5 * 1024 * 1024)
+UPLOAD_MAX_UNZIPPED_BYTES = env.int("UPLOAD_MAX_UNZIPPED_BYTES", default=50 * 1024 * 1024)
+UPLOAD_MAX_ROWS = env.int("UPLOAD_MAX_ROWS", default=10_000)  # a month's data for one organisation
+ONBOARDING_MAX_ROWS = env.int("ONBOARDING_MAX_ROWS", default=20_000)  # per sheet
+UPLOAD_MAX_FIELD_CHARS = env.int("UPLOAD_MAX_FIELD_CHARS", default=10_000)
+UPLOAD_MAX_PROBLEMS_SHOWN = env.int("UPLOAD_MAX_PROBLEMS_SHOWN", default=50)
 
 # Small-number suppression (MHSDS publication rules), applied below national level by
 # culture_of_care/suppression.py (``Rules.from_settings()``), the one place figures are hidden.

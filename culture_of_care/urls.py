@@ -1,13 +1,20 @@
 from django.contrib import admin
-from django.urls import include, path
+from django.urls import include, path, register_converter
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
 from culture_of_care import views
 from culture_of_care.accounts import views as account_views
 from culture_of_care.api_urls import urlpatterns as api_v1
+from culture_of_care.health import HealthView
+from culture_of_care.identifiers import IdConverter, OdsCodeConverter
+
+# Identifiers in paths: <id:pk> for database ids, <ods:ods_code> for organisations.
+register_converter(IdConverter, "id")
+register_converter(OdsCodeConverter, "ods")
 
 urlpatterns = [
     path("", views.home, name="home"),
+    path("healthz", HealthView.as_view(), name="healthz"),
     path("accessibility/", views.accessibility, name="accessibility"),
     path("privacy/", views.privacy, name="privacy"),
     path("account/", account_views.account, name="account"),
@@ -27,3 +34,6 @@ urlpatterns = [
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
     path("django-admin/", admin.site.urls),
 ]
+
+handler400 = "culture_of_care.errors.bad_request"
+handler404 = "culture_of_care.errors.not_found"

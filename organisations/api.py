@@ -11,6 +11,7 @@ from rest_framework.exceptions import PermissionDenied, ValidationError
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from culture_of_care.identifiers import ODS_CODE_PATTERN
 from organisations import barrier_forms, selectors, services
 from organisations.barrier_forms import ACTIONS
 from organisations.models import OPEN_BARRIER_STATUSES, Barrier, BarrierStep, Organisation
@@ -30,6 +31,7 @@ class OrganisationViewSet(viewsets.ReadOnlyModelViewSet):
 
     serializer_class = OrganisationSerializer
     lookup_field = "ods_code"
+    lookup_value_regex = ODS_CODE_PATTERN
 
     def get_queryset(self):
         return Organisation.objects.visible_to(self.request.user).order_by("name")

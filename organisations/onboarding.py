@@ -24,7 +24,6 @@ Rules worth knowing (also written on the template's ``notes`` sheet):
 
 from __future__ import annotations
 
-import csv
 import io
 import re
 import zipfile
@@ -34,6 +33,7 @@ from datetime import date, datetime, time
 from pathlib import PurePosixPath
 from typing import Any
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db.models.functions import Lower
@@ -41,14 +41,23 @@ from django.db.models.functions import Lower
 from culture_of_care.accounts.models import RoleAssignment, User
 from culture_of_care.accounts.roles import NEEDS_ORGANISATION, NEEDS_WARD, PROGRAMME_WIDE, Role
 from culture_of_care.guards import find_nhs_numbers
+from culture_of_care.uploads import (
+    UploadError,
+    UploadLimits,
+    check_size,
+    csv_rows,
+    open_zip,
+    sheet_rows,
+    xlsx_book,
+)
 from organisations.models import Organisation, ProviderType, Region
 from wards.models import ServiceType, Ward
 
-# Limits that keep a hostile or mistaken upload from exhausting the server.
+# Limits that keep a hostile or mistaken upload from exhausting the server (applied by the shared
+# bounded reader, culture_of_care/uploads.py; the row limit is the ONBOARDING_MAX_ROWS setting).
 MAX_UPLOAD_BYTES = 5 * 1024 * 1024
 MAX_UNCOMPRESSED_BYTES = 50 * 1024 * 1024
 MAX_ZIP_MEMBERS = 20
-MAX_ROWS_PER_SHEET = 20_000
 
 ORGANISATIONS = "organisations"
 WARDS = "wards"
@@ -98,8 +107,18 @@ WARD_CODE_MAX = 20
 BEDS_MIN, BEDS_MAX = 1, 200
 
 
-class ImportFileError(ValueError):
+class ImportFileError(UploadError):
     """The upload cannot be read as a workbook at all (wrong type, damaged or too big)."""
+
+
+def _limits() -> UploadLimits:
+    """Onboarding's limits for the shared bounded reader (culture_of_care/uploads.py)."""
+    return UploadLimits(
+        max_bytes=MAX_UPLOAD_BYTES,
+        max_unzipped_bytes=MAX_UNCOMPRESSED_BYTES,
+        max_rows=settings.ONBOARDING_MAX_ROWS,
+        max_field_chars=settings.UPLOAD_MAX_FIELD_CHARS,
+    )
 
 
 # Reading files -----------------------------------------------------------------------------
@@ -135,11 +154,19 @@ def read_upload(files: Sequence[SourceFile]) -> Workbook:
 
     Raises ``ImportFileError`` with a message fit to show the person who uploaded the file.
     """
+    try:
+        return _read_upload(files)
+    except ImportFileError:
+        raise
+    except UploadError as exc:
+        raise ImportFileError(str(exc)) from exc
+
+
+def _read_upload(files: Sequence[SourceFile]) -> Workbook:
     files = [f for f in files if f.content or f.name]
     if not files:
         raise ImportFileError("Select the workbook to upload.")
-    if sum(len(f.content) for f in files) > MAX_UPLOAD_BYTES:
-        raise ImportFileError("The selected files must be smaller than 5 MB in total.")
+    check_size(sum(len(f.content) for f in files), _limits())
     if len(files) == 1 and not _looks_like_csv(files[0]):
         source = files[0]
         if source.content.startswith(b"\xd0\xcf\x11\xe0"):
@@ -170,14 +197,9 @@ def _looks_like_csv(source: SourceFile) -> bool:
 
 
 def _read_zip(source: SourceFile) -> Workbook:
-    try:
-        archive = zipfile.ZipFile(io.BytesIO(source.content))
-        infos = archive.infolist()
-    except (zipfile.BadZipFile, OSError) as exc:
-        raise ImportFileError("The selected file is damaged and cannot be opened.") from exc
     # A small file that unpacks into gigabytes (a "zip bomb") is refused before it is read.
-    if len(infos) > 5000 or sum(i.file_size for i in infos) > MAX_UNCOMPRESSED_BYTES:
-        raise ImportFileError("The selected file unpacks to more than 50 MB: it is too big.")
+    archive = open_zip(source.content, _limits())
+    infos = archive.infolist()
     names = {i.filename for i in infos}
     if "xl/workbook.xml" in names:
         return _read_xlsx(source.content)
@@ -201,14 +223,8 @@ def _read_zip(source: SourceFile) -> Workbook:
 
 
 def _read_xlsx(content: bytes) -> Workbook:
-    import openpyxl
-
-    try:
-        book = openpyxl.load_workbook(io.BytesIO(content), read_only=True, data_only=True)
-    except Exception as exc:  # openpyxl raises many kinds of error for a damaged file
-        raise ImportFileError(
-            "The selected Excel file is damaged or is not an Excel workbook (.xlsx)."
-        ) from exc
+    limits = _limits()
+    book = xlsx_book(content, limits)
     sheets: dict[str, RawSheet] = {}
     notices: list[str] = []
     try:
@@ -224,21 +240,12 @@ def _read_xlsx(content: bytes) -> Workbook:
                 continue
             if key in sheets:
                 raise ImportFileError(f"The workbook has two sheets called {key}.")
-            # Some programmes write wrong sheet sizes; forget them and read every row.
-            worksheet.reset_dimensions()
             header: list[Any] = []
             rows: list[tuple[int, list[Any]]] = []
-            for number, values in enumerate(worksheet.iter_rows(values_only=True), start=1):
+            for number, values in sheet_rows(worksheet, f"The {key} sheet", limits):
                 if number == 1:
                     header = list(values)
                     continue
-                if _is_blank(values):
-                    continue
-                if len(rows) >= MAX_ROWS_PER_SHEET:
-                    raise ImportFileError(
-                        f"The {key} sheet has more than {MAX_ROWS_PER_SHEET:,} rows: split it "
-                        "into smaller workbooks."
-                    )
                 rows.append((number, list(values)))
             sheets[key] = RawSheet(key, header, rows)
     finally:
@@ -259,30 +266,13 @@ def _read_csv_files(files: Iterable[SourceFile]) -> Workbook:
             continue
         if key in sheets:
             raise ImportFileError(f"There are two files for the {key} sheet. Upload only one.")
-        if b"\x00" in source.content:
-            raise ImportFileError(f"{source.name} is not a text CSV file.")
-        try:
-            text = source.content.decode("utf-8-sig")
-        except UnicodeDecodeError:
-            # Excel on Windows saves "CSV" in its own encoding rather than UTF-8.
-            text = source.content.decode("cp1252", errors="replace")
         header: list[Any] = []
         rows: list[tuple[int, list[Any]]] = []
-        try:
-            for number, values in enumerate(csv.reader(io.StringIO(text, newline="")), start=1):
-                if number == 1:
-                    header = list(values)
-                    continue
-                if _is_blank(values):
-                    continue
-                if len(rows) >= MAX_ROWS_PER_SHEET:
-                    raise ImportFileError(
-                        f"{source.name} has more than {MAX_ROWS_PER_SHEET:,} rows: split it "
-                        "into smaller files."
-                    )
-                rows.append((number, list(values)))
-        except csv.Error as exc:
-            raise ImportFileError(f"{source.name} cannot be read as CSV: {exc}.") from exc
+        for number, values in csv_rows(source.content, source.name, _limits()):
+            if number == 1:
+                header = list(values)
+                continue
+            rows.append((number, list(values)))
         sheets[key] = RawSheet(key, header, rows)
     return _finish(sheets, notices)
 

@@ -9,7 +9,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods, require_POST
 
 from culture_of_care.access import get_editable_or_403
-from culture_of_care.accounts.services import invitation_resend, invitation_revoke, site_url_of
+from culture_of_care.accounts.services import invitation_resend_to, invitation_revoke, site_url_of
 from organisations import people
 from organisations.forms import PersonRolesForm
 from organisations.models import Organisation
@@ -82,7 +82,7 @@ def person_invitation(request: HttpRequest, ods_code: str, user_id: int) -> Http
         invitation_revoke(user=person.user, actor=request.user, organisation_id=organisation.id)
         messages.success(request, f"The invitation for {person.user.email} no longer works.")
     else:
-        invitation_resend(
+        invitation_resend_to(
             user=person.user,
             actor=request.user,
             organisation_id=organisation.id,

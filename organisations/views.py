@@ -11,7 +11,7 @@ from django.shortcuts import redirect, render
 
 from culture_of_care import panels
 from culture_of_care.access import can_edit, get_editable_or_403, get_visible_or_404
-from culture_of_care.accounts.services import site_url_of
+from culture_of_care.accounts.services import invitations_manageable_by, site_url_of
 from organisations import services
 from organisations.forms import InviteWardMemberForm, OrganisationFilterForm
 from organisations.models import Organisation
@@ -76,6 +76,13 @@ def invite_ward_member(request: HttpRequest, ods_code: str) -> HttpResponse:
                 request, f"{user.email} already has an account and is now on that ward's team."
             )
         return redirect("organisations:detail", ods_code=organisation.ods_code)
+    pending = (
+        invitations_manageable_by(request.user)
+        .filter(organisation=organisation, accepted_at__isnull=True)
+        .order_by("user__full_name", "-created_at")
+    )
     return render(
-        request, "organisations/invite.html", {"organisation": organisation, "form": form}
+        request,
+        "organisations/invite.html",
+        {"organisation": organisation, "form": form, "pending": pending},
     )

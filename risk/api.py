@@ -31,7 +31,9 @@ class _OrganisationFilterMixin:
 class RiskParticipationSerializer(serializers.ModelSerializer):
     organisation = serializers.SlugRelatedField(slug_field="ods_code", read_only=True)
     cohort_label = serializers.CharField(source="get_cohort_display", read_only=True)
-    adviser = serializers.CharField(source="adviser.full_name", read_only=True, default=None)
+    adviser = serializers.CharField(
+        source="adviser.full_name", read_only=True, default=None, allow_null=True
+    )
 
     class Meta:
         model = RiskParticipation

@@ -5,5 +5,5 @@ from wards import views
 app_name = "wards"
 urlpatterns = [
     path("", views.ward_list, name="list"),
-    path("<int:pk>/", views.ward_detail, name="detail"),
+    path("<id:pk>/", views.ward_detail, name="detail"),
 ]

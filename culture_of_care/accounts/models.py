@@ -155,6 +155,10 @@ class InvitationQuerySet(models.QuerySet):
     def usable(self) -> InvitationQuerySet:
         return self.filter(accepted_at__isnull=True, expires_at__gt=timezone.now())
 
+    def unsent(self) -> InvitationQuerySet:
+        """Usable invitations whose e-mail has not gone yet: the outbox."""
+        return self.usable().filter(sent_at__isnull=True)
+
 
 class Invitation(models.Model):
     """A single-use link that lets an invited person set their password; it expires."""
@@ -177,6 +181,12 @@ class Invitation(models.Model):
     expires_at = models.DateTimeField()
     accepted_at = models.DateTimeField(null=True, blank=True)
     sent_at = models.DateTimeField(null=True, blank=True)
+    # The outbox: a sender claims the row before sending (claimed_at), so two at once send once.
+    claimed_at = models.DateTimeField(null=True, blank=True)
+    send_attempts = models.PositiveSmallIntegerField(default=0)
+    # The address the inviter was using, so the link works wherever the app is served.
+    site_url = models.CharField(max_length=200, blank=True)
+    last_error = models.CharField(max_length=300, blank=True)
 
     objects = InvitationQuerySet.as_manager()
 

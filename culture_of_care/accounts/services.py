@@ -2,17 +2,22 @@
 
 from __future__ import annotations
 
+import logging
+from datetime import timedelta
 from typing import Any
 
 from django.conf import settings
 from django.core.mail import send_mail
 from django.db import transaction
+from django.db.models import F, Q
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 
 from culture_of_care.accounts.models import Invitation, RoleAssignment, User
 from culture_of_care.audit.services import audit_record
+
+logger = logging.getLogger(__name__)
 
 
 def user_get_or_create(
@@ -63,18 +68,23 @@ def invitation_create(
     organisation_id: int | None = None,
     site_url: str | None = None,
 ) -> Invitation:
-    """Create a single-use invitation and e-mail its link once the transaction commits.
+    """Write a single-use invitation to the outbox; it is e-mailed after the transaction commits.
 
-    ``site_url`` is the address the inviter is using (``site_url_of(request)``), so the link
-    works wherever the app is served; without a request, ``settings.SITE_URL``.
+    The request only writes the row. Once it commits, a nudge asks a worker to send it now; if
+    the broker is down or hung the nudge gives up quietly and the sweep
+    (``send_pending_invitations``, on beat every few minutes) sends it instead. The link's token
+    is made when the e-mail is sent, so nothing secret waits in the queue. ``site_url`` is the
+    address the inviter is using (``site_url_of(request)``), kept on the row so the link works
+    wherever the app is served; without a request, ``settings.SITE_URL``.
     """
-    token, token_hash = Invitation.new_token()
+    _unsendable_token, token_hash = Invitation.new_token()
     invitation = Invitation.objects.create(
         user=user,
         token_hash=token_hash,
         invited_by=invited_by if getattr(invited_by, "pk", None) else None,
         organisation_id=organisation_id,
         expires_at=Invitation.default_expiry(),
+        site_url=(site_url or "").rstrip("/")[:200],
     )
     audit_record(
         actor=invited_by,
@@ -83,10 +93,21 @@ def invitation_create(
         organisation_id=organisation_id,
         summary=f"Invited {user.email}",
     )
+    invitation_id = invitation.id
+    transaction.on_commit(lambda: invitation_nudge(invitation_id), robust=True)
+    return invitation
+
+
+def invitation_nudge(invitation_id: int) -> bool:
+    """Ask a worker to send this invitation now. Never raises: the sweep is the safety net."""
     from culture_of_care.accounts.tasks import send_invitation
 
-    transaction.on_commit(lambda: send_invitation.delay(invitation.id, token, site_url=site_url))
-    return invitation
+    try:
+        send_invitation.apply_async(args=[invitation_id], retry=False)
+    except Exception:  # noqa: BLE001 - a broker or mail failure must never fail the request
+        logger.warning("Invitation %s not queued now; the sweep will send it", invitation_id)
+        return False
+    return True
 
 
 def site_url_of(request: Any) -> str:
@@ -94,27 +115,114 @@ def site_url_of(request: Any) -> str:
     return request.build_absolute_uri("/").rstrip("/")
 
 
-def invitation_send(*, invitation_id: int, token: str, site_url: str | None = None) -> bool:
-    """Send the invitation e-mail unless it has already gone (a retried task sends once)."""
-    invitation = Invitation.objects.select_related("user", "invited_by").get(id=invitation_id)
-    if invitation.sent_at is not None:
+def invitation_send(*, invitation_id: int) -> bool:
+    """Send the invitation e-mail once: claim the row, mint the link, send, mark it sent.
+
+    Returns False when there is nothing to do (already sent, accepted, expired, or another sender
+    holds the claim). The claim is one conditional UPDATE, so two deliveries of the same job at
+    once send one e-mail. A failed send releases the claim and raises, for the caller to retry.
+    """
+    now = timezone.now()
+    stale = now - timedelta(seconds=settings.INVITATION_CLAIM_SECONDS)
+    token, token_hash = Invitation.new_token()
+    claimed = (
+        Invitation.objects.unsent()
+        .filter(id=invitation_id)
+        .filter(Q(claimed_at__isnull=True) | Q(claimed_at__lt=stale))
+        .update(claimed_at=now, token_hash=token_hash, send_attempts=F("send_attempts") + 1)
+    )
+    if not claimed:
         return False
-    base = (site_url or settings.SITE_URL).rstrip("/")
+    invitation = Invitation.objects.select_related("user", "invited_by").get(id=invitation_id)
+    base = (invitation.site_url or settings.SITE_URL).rstrip("/")
     link = base + reverse("invitation_accept", kwargs={"token": token})
     context = {
         "invitation": invitation,
         "user": invitation.user,
         "link": link,
-        "days": settings.INVITATION_VALID_DAYS,
+        "days": max(1, (invitation.expires_at - now).days),
     }
-    send_mail(
-        subject="You are invited to Culture of Care",
-        message=render_to_string("accounts/email/invitation.txt", context),
-        from_email=settings.DEFAULT_FROM_EMAIL,
-        recipient_list=[invitation.user.email],
+    try:
+        send_mail(
+            subject="You are invited to Culture of Care",
+            message=render_to_string("accounts/email/invitation.txt", context),
+            from_email=settings.DEFAULT_FROM_EMAIL,
+            recipient_list=[invitation.user.email],
+        )
+    except Exception as exc:
+        Invitation.objects.filter(id=invitation_id, claimed_at=now).update(
+            claimed_at=None, last_error=f"{exc.__class__.__name__}: {exc}"[:300]
+        )
+        raise
+    Invitation.objects.filter(id=invitation_id, claimed_at=now).update(
+        sent_at=timezone.now(), last_error=""
     )
-    Invitation.objects.filter(id=invitation.id).update(sent_at=timezone.now())
     return True
+
+
+def invitations_pending(*, limit: int = 500) -> list[int]:
+    """Ids of invitations the sweep should send: unsent, unclaimed (or claimed long ago), and not
+    given up on after INVITATION_MAX_ATTEMPTS failures."""
+    stale = timezone.now() - timedelta(seconds=settings.INVITATION_CLAIM_SECONDS)
+    return list(
+        Invitation.objects.unsent()
+        .filter(Q(claimed_at__isnull=True) | Q(claimed_at__lt=stale))
+        .filter(send_attempts__lt=settings.INVITATION_MAX_ATTEMPTS)
+        .order_by("created_at")
+        .values_list("id", flat=True)[:limit]
+    )
+
+
+def invitations_manageable_by(user: Any) -> Any:
+    """Invitations this person may resend: a programme admin's all, an organisation lead's those
+    of the organisations they may manage (through the one scoping mechanism)."""
+    from django.apps import apps
+
+    from culture_of_care.access import is_programme_admin
+
+    organisation_model = apps.get_model("organisations", "Organisation")
+    invitations = Invitation.objects.select_related("user", "organisation")
+    if is_programme_admin(user):
+        return invitations
+    managed = organisation_model.objects.editable_by(user, "organisation").values("id")
+    return invitations.filter(organisation_id__in=managed)
+
+
+@transaction.atomic
+def invitation_resend(*, invitation: Invitation, actor: Any) -> Invitation:
+    """Send an unaccepted invitation again with a fresh link (the old link stops working).
+
+    For organisation leads and programme admins (the caller checks who may); an expired
+    invitation gets a new expiry. Goes through the outbox like a new one.
+    """
+    locked = Invitation.objects.select_for_update().select_related("user").get(id=invitation.id)
+    if locked.accepted_at is not None:
+        raise ValueError(f"{locked.user.email} has already accepted the invitation.")
+    locked.sent_at = None
+    locked.claimed_at = None
+    locked.send_attempts = 0
+    locked.last_error = ""
+    locked.expires_at = Invitation.default_expiry()
+    locked.token_hash = Invitation.new_token()[1]  # the old link stops working now
+    locked.save(
+        update_fields=[
+            "sent_at",
+            "claimed_at",
+            "send_attempts",
+            "last_error",
+            "expires_at",
+            "token_hash",
+        ]
+    )
+    audit_record(
+        actor=actor,
+        action="invitation.resend",
+        obj=locked,
+        organisation_id=locked.organisation_id,
+        summary=f"Invitation sent again to {locked.user.email}",
+    )
+    transaction.on_commit(lambda: invitation_nudge(locked.id), robust=True)
+    return locked
 
 
 @transaction.atomic
@@ -253,17 +361,22 @@ def email_address_mark_verified(*, user: User) -> None:
 
 
 @transaction.atomic
-def invitation_resend(
+def invitation_resend_to(
     *, user: User, actor: Any, organisation_id: int | None = None, site_url: str | None = None
 ) -> Invitation:
-    """Send a fresh invitation link: earlier unused links stop working, the new one goes out.
-
-    Kept to this one function so it can be reconciled with the invitation outbox.
-    """
-    Invitation.objects.filter(user=user, accepted_at__isnull=True).update(expires_at=timezone.now())
-    return invitation_create(
-        user=user, invited_by=actor, organisation_id=organisation_id, site_url=site_url
-    )
+    """Send this person their invitation again (people management): their latest unaccepted
+    invitation goes back through the outbox with a fresh link (``invitation_resend``), and any
+    older links stop working; with none, a new invitation is written."""
+    pending = Invitation.objects.filter(user=user, accepted_at__isnull=True).order_by("-created_at")
+    latest = pending.first()
+    if latest is None:
+        return invitation_create(
+            user=user, invited_by=actor, organisation_id=organisation_id, site_url=site_url
+        )
+    pending.exclude(pk=latest.pk).update(expires_at=timezone.now())
+    if site_url:
+        Invitation.objects.filter(pk=latest.pk).update(site_url=site_url.rstrip("/")[:200])
+    return invitation_resend(invitation=latest, actor=actor)
 
 
 @transaction.atomic

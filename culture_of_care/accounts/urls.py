@@ -20,4 +20,5 @@ urlpatterns = [
     path("login/code/confirm/", views.not_offered),
     path("reauthenticate/code/", views.not_offered),
     path("reauthenticate/code/confirm/", views.not_offered),
+    path("invitations/<id:pk>/resend/", views.invitation_resend, name="invitation_resend"),
 ]

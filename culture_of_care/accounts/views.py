@@ -9,9 +9,11 @@ from allauth.mfa.totp.internal import auth as totp_auth
 from django.contrib import messages
 from django.contrib.auth import login
 from django.contrib.auth.decorators import login_required
-from django.http import Http404
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect, render
-from django.views.decorators.http import require_http_methods
+from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.views.decorators.http import require_http_methods, require_POST
 
 from culture_of_care.accounts import services
 from culture_of_care.accounts.forms import (
@@ -184,3 +186,32 @@ def _has_mfa(user) -> bool:
     from allauth.mfa.models import Authenticator
 
     return Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).exists()
+
+
+@login_required
+@require_POST
+def invitation_resend(request: HttpRequest, pk: int) -> HttpResponse:
+    """Organisation leads and programme admins send an unaccepted invitation again."""
+    invitation = services.invitations_manageable_by(request.user).filter(pk=pk).first()
+    if invitation is None:
+        raise Http404("Not found")
+    try:
+        services.invitation_resend(invitation=invitation, actor=request.user)
+    except ValueError as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(
+            request,
+            f"We are sending the invitation to {invitation.user.email} again. "
+            "The link in any earlier e-mail no longer works.",
+        )
+    target = request.POST.get("next", "")
+    if not (
+        target.startswith("/") and url_has_allowed_host_and_scheme(target, {request.get_host()})
+    ):
+        target = (
+            reverse("organisations:invite", args=[invitation.organisation.ods_code])
+            if invitation.organisation_id
+            else reverse("home")
+        )
+    return HttpResponseRedirect(target)

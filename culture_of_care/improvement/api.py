@@ -6,12 +6,16 @@ from __future__ import annotations
 import contextlib
 from datetime import date
 
+from django.conf import settings
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.request import Request
 from rest_framework.response import Response
 
 from culture_of_care.access import Domain
+from culture_of_care.identifiers import MAX_ID
 from culture_of_care.improvement import services
 from culture_of_care.improvement.data_entry import Entry
 from culture_of_care.improvement.models import (
@@ -23,6 +27,7 @@ from culture_of_care.improvement.models import (
 )
 from culture_of_care.improvement.services import DataEntryError
 from culture_of_care.periods import month_start
+from culture_of_care.uploads import cap_problems
 from wards.models import Ward
 
 
@@ -136,12 +141,34 @@ class DataPointSerializer(serializers.ModelSerializer):
 
 
 class BulkRowSerializer(serializers.Serializer):
-    ward = serializers.IntegerField(help_text="Ward id")
-    measure = serializers.CharField(help_text="Measure id or national measure code")
-    period_start = serializers.DateField(help_text="Any day of the month; stored as the 1st")
-    numerator = serializers.CharField()
-    denominator = serializers.CharField(required=False, allow_blank=True, allow_null=True)
-    equity_group = serializers.CharField(required=False, allow_blank=True, default="")
+    ward = serializers.IntegerField(
+        min_value=1, max_value=MAX_ID, help_text="Id of a ward whose data you may change"
+    )
+    measure = serializers.CharField(
+        max_length=100, help_text="Measure id, or the code of a national measure"
+    )
+    period_start = serializers.DateField(
+        help_text="Any day of the month; stored as the 1st. Not a month in the future."
+    )
+    numerator = serializers.CharField(
+        max_length=30,
+        help_text="A number of at least 0 (a count, or a rate's numerator).",
+    )
+    denominator = serializers.CharField(
+        required=False,
+        allow_blank=True,
+        allow_null=True,
+        max_length=30,
+        help_text="For rates: more than 0 and at least the numerator; bed days at most the "
+        "ward's beds times the days in the month.",
+    )
+    equity_group = serializers.CharField(
+        required=False,
+        allow_blank=True,
+        default="",
+        max_length=50,
+        help_text="Blank for the whole ward, or an ethnicity group code.",
+    )
     note = serializers.CharField(
         required=False,
         allow_blank=True,
@@ -152,7 +179,15 @@ class BulkRowSerializer(serializers.Serializer):
 
 
 class BulkSerializer(serializers.Serializer):
-    data_points = BulkRowSerializer(many=True, allow_empty=False)
+    data_points = BulkRowSerializer(
+        many=True, allow_empty=False, max_length=settings.UPLOAD_MAX_ROWS
+    )
+
+
+class BulkResultSerializer(serializers.Serializer):
+    created = serializers.IntegerField(min_value=0)
+    updated = serializers.IntegerField(min_value=0)
+    unchanged = serializers.IntegerField(min_value=0)
 
 
 class ProjectViewSet(viewsets.ReadOnlyModelViewSet):
@@ -216,6 +251,19 @@ class DataPointViewSet(viewsets.ReadOnlyModelViewSet):
                     points = points.filter(**{lookup: date.fromisoformat(params[name])})
         return points
 
+    @extend_schema(
+        request=BulkSerializer,
+        responses={
+            200: BulkResultSerializer,
+            400: OpenApiResponse(
+                OpenApiTypes.OBJECT,
+                description="Nothing was saved (all or nothing). A body that breaks the rules "
+                "above answers with the problems keyed by field (data_points[index].field); "
+                "rows naming a ward you may not change, an unknown measure or values that fail "
+                'the checks answer {"errors": [...]}, each naming its row.',
+            ),
+        },
+    )
     @action(detail=False, methods=["post"], url_path="bulk", serializer_class=BulkSerializer)
     def bulk(self, request: Request) -> Response:
         """Create or update many values at once: all are saved, or none (with every problem)."""
@@ -257,11 +305,13 @@ class DataPointViewSet(viewsets.ReadOnlyModelViewSet):
                 )
             )
         if errors:
-            return Response({"errors": errors}, status=status.HTTP_400_BAD_REQUEST)
+            return Response({"errors": cap_problems(errors)}, status=status.HTTP_400_BAD_REQUEST)
         try:
             result = services.data_points_save(entries=entries, actor=request.user)
         except DataEntryError as exc:
-            return Response({"errors": exc.problems}, status=status.HTTP_400_BAD_REQUEST)
+            return Response(
+                {"errors": cap_problems(exc.problems)}, status=status.HTTP_400_BAD_REQUEST
+            )
         return Response(
             {
                 "created": result.created,

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import calendar
 import csv
-import io
 import math
 from collections import defaultdict
 from dataclasses import dataclass, field
@@ -29,6 +28,14 @@ from culture_of_care.improvement.models import (
 )
 from culture_of_care.improvement.windows import window_problem
 from culture_of_care.periods import days_in_month, month_label
+from culture_of_care.uploads import (
+    UploadError,
+    UploadLimits,
+    csv_rows,
+    read_file,
+    sheet_rows,
+    xlsx_book,
+)
 from wards.models import Ward
 
 GROUP_NAMES = dict(EQUITY_GROUPS)
@@ -354,26 +361,31 @@ def read_pasted(text: str) -> list[list[str]]:
 
 
 def read_upload(uploaded: Any) -> tuple[list[dict[str, str]], list[str]]:
-    """The rows of an uploaded CSV or XLSX file as dictionaries keyed by lower-case header."""
-    name = (getattr(uploaded, "name", "") or "").lower()
-    raw_rows: list[list[Any]]
-    if name.endswith(".xlsx"):
-        from openpyxl import load_workbook
+    """The rows of an uploaded CSV or XLSX file as dictionaries keyed by lower-case header.
 
-        try:
-            book = load_workbook(uploaded, read_only=True, data_only=True)
-        except Exception:  # noqa: BLE001 - any unreadable workbook is the same problem to the user
-            return [], ["The file could not be read as an Excel workbook (.xlsx)."]
-        sheet = book.worksheets[0]
-        raw_rows = [list(r) for r in sheet.iter_rows(values_only=True)]
-    elif name.endswith(".csv"):
-        try:
-            text = uploaded.read().decode("utf-8-sig")
-        except UnicodeDecodeError:
-            return [], ["The file must be saved as CSV UTF-8."]
-        raw_rows = list(csv.reader(io.StringIO(text)))
-    else:
-        return [], ["The file must be a CSV or an Excel workbook (.xlsx)."]
+    Read through the shared bounded reader (culture_of_care/uploads.py): size, unpacked size,
+    rows and cell length are limited, so no file can sink the worker reading it.
+    """
+    name = (getattr(uploaded, "name", "") or "").lower()
+    limits = UploadLimits.from_settings()
+    raw_rows: list[list[Any]]
+    try:
+        if name.endswith(".xlsx"):
+            book = xlsx_book(read_file(uploaded, limits), limits)
+            try:
+                if not book.worksheets:
+                    return [], ["The workbook has no sheets."]
+                sheet = book.worksheets[0]
+                raw_rows = [cells for _, cells in sheet_rows(sheet, "The first sheet", limits)]
+            finally:
+                book.close()
+        elif name.endswith(".csv"):
+            content = read_file(uploaded, limits)
+            raw_rows = [cells for _, cells in csv_rows(content, "The file", limits)]
+        else:
+            return [], ["The file must be a CSV or an Excel workbook (.xlsx)."]
+    except UploadError as exc:
+        return [], [str(exc)]
     raw_rows = [r for r in raw_rows if any(c not in (None, "") for c in r)]
     if not raw_rows:
         return [], ["The file is empty."]

@@ -33,6 +33,7 @@ from culture_of_care.improvement.models import ALL_GROUPS, Measure, Project, Pro
 from culture_of_care.improvement.services import DataEntryError
 from culture_of_care.improvement.views.common import no_project, visible_project
 from culture_of_care.periods import month_label
+from culture_of_care.uploads import cap_problems
 from organisations.models import Organisation
 from wards.models import Ward
 
@@ -321,7 +322,7 @@ def organisation_upload(request: HttpRequest, ods_code: str) -> HttpResponse:
                     f"{stored['month_label']}.",
                 )
                 return redirect("organisations:detail", ods_code=organisation.ods_code)
-        context["problems"] = problems
+        context["problems"] = cap_problems(problems)
         context["has_errors"] = True
     elif request.method == "POST":
         form = UploadForm(request.POST, request.FILES)
@@ -337,7 +338,7 @@ def organisation_upload(request: HttpRequest, ods_code: str) -> HttpResponse:
                 except DataEntryError as exc:
                     problems = exc.problems
             if problems:
-                context["problems"] = problems
+                context["problems"] = cap_problems(problems)
                 context["has_errors"] = True
             else:
                 request.session[key] = {
