@@ -16,7 +16,7 @@ RUN pip install --no-cache-dir -r requirements.lock
 COPY . .
 COPY --from=assets /app/static/vendor static/vendor
 COPY --from=assets /app/public public
-RUN SECRET_KEY=build-only python manage.py collectstatic --noinput
+RUN python manage.py collectstatic --noinput
 RUN useradd --create-home app
 USER app
 EXPOSE 8000
