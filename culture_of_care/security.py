@@ -9,14 +9,17 @@ from __future__ import annotations
 import time
 from collections.abc import Callable
 from typing import Any
+from urllib.parse import urlsplit
 
+from csp.middleware import CSPMiddleware as BaseCSPMiddleware
+from csp.middleware import PolicyParts
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import logout
 from django.contrib.auth.signals import user_logged_in
 from django.contrib.auth.views import redirect_to_login
 from django.dispatch import receiver
-from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseBase, JsonResponse
 from django.utils.cache import add_never_cache_headers
 from django.views.decorators.http import require_POST
 
@@ -28,6 +31,35 @@ def permissions_policy_header(policy: dict[str, list[str]]) -> str:
         origins = " ".join("self" if origin == "self" else f'"{origin}"' for origin in allowed)
         parts.append(f"{feature}=({origins})")
     return ", ".join(parts)
+
+
+def sso_origins() -> list[str]:
+    """Origins of the configured single sign-on providers (read at request time)."""
+    providers = getattr(settings, "SOCIALACCOUNT_PROVIDERS", {}) or {}
+    origins = []
+    for provider in providers.values():
+        for app in provider.get("APPS", []):
+            url = (app.get("settings") or {}).get("server_url", "")
+            parts = urlsplit(url)
+            if parts.scheme in ("http", "https") and parts.netloc:
+                origins.append(f"{parts.scheme}://{parts.netloc}")
+    return sorted(set(origins))
+
+
+class CSPMiddleware(BaseCSPMiddleware):
+    """django-csp's middleware, letting the sign-in forms post on to a configured SSO provider
+    (browsers apply form-action to the redirect that follows a form)."""
+
+    def get_policy_parts(
+        self, request: HttpRequest, response: HttpResponseBase, report_only: bool = False
+    ) -> PolicyParts:
+        parts = super().get_policy_parts(request, response, report_only)
+        origins = sso_origins()
+        if origins and not report_only:
+            update = dict(parts.update or {})
+            update["form-action"] = [*update.get("form-action", []), *origins]
+            parts.update = update
+        return parts
 
 
 def _signed_in(request: HttpRequest) -> bool:

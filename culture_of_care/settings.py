@@ -87,7 +87,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # --- security (issue 16): strict CSP and the other response headers ---
-    "csp.middleware.CSPMiddleware",
+    "culture_of_care.security.CSPMiddleware",  # django-csp, plus the SSO provider's origin
     "culture_of_care.security.SecurityHeadersMiddleware",
     # --- end security ---
     "allauth.account.middleware.AccountMiddleware",

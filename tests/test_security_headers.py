@@ -30,7 +30,24 @@ def test_every_page_sends_a_strict_csp(client_for, ward_member, path):
     assert policy["frame-ancestors"] == ["'none'"]
 
 
-def test_permissions_policy_and_the_existing_headers_stay(client):
+def test_sign_in_forms_may_post_on_to_the_configured_sso_provider(client, settings):
+    settings.SOCIALACCOUNT_PROVIDERS = {
+        "openid_connect": {
+            "APPS": [
+                {
+                    "provider_id": "organisation",
+                    "client_id": "x",
+                    "settings": {"server_url": "https://login.example.nhs.uk/tenant/v2.0"},
+                }
+            ]
+        }
+    }
+    policy = _directives(client.get("/accessibility/"))
+    assert policy["form-action"] == ["'self'", "https://login.example.nhs.uk"]
+    assert policy["script-src"] == ["'self'"]
+
+
+def test_permissions_policy_and_the_existing_headers_stay(client, db):
     response = client.get("/accounts/login/")
     policy = response["Permissions-Policy"]
     for feature in ("camera=()", "microphone=()", "geolocation=()", "payment=()"):
