@@ -20,7 +20,7 @@ COPY --from=assets /app/static/vendor static/vendor
 COPY --from=assets /app/public public
 # The node stage has no Python: the Frutiger @font-face is stripped here (see vendor-assets.sh).
 RUN python culture_of_care/assets.py static/vendor/nhsuk/nhsuk-frontend.min.css
-RUN SECRET_KEY=build-only python manage.py collectstatic --noinput
+RUN python manage.py collectstatic --noinput
 RUN useradd --create-home app
 USER app
 EXPOSE 8000

@@ -22,12 +22,26 @@ DEBUG = env.bool("DEBUG", default=False)
 TESTING = env.bool("TESTING", default=False)
 
 # Commands that only read the code (never sign, serve or send anything) run without secrets.
-_OFFLINE_COMMANDS = {"makemigrations", "help", "version"}
+_OFFLINE_COMMANDS = {"makemigrations", "help", "version", "collectstatic"}
 _COMMAND = sys.argv[1] if len(sys.argv) > 1 and Path(sys.argv[0]).name == "manage.py" else ""
 
 SECRET_KEY = env.str("SECRET_KEY", default="")
+# --- security (issue 16): a placeholder or short SECRET_KEY never signs anything in production ---
+SECRET_KEY_PLACEHOLDER = "change-me-to-a-long-random-string"  # noqa: S105 - the .env.example one
+SECRET_KEY_MIN_LENGTH = 50
+_NEEDS_REAL_SECRET = not (DEBUG or TESTING or _COMMAND in _OFFLINE_COMMANDS)
+if SECRET_KEY and _NEEDS_REAL_SECRET:
+    if SECRET_KEY == SECRET_KEY_PLACEHOLDER:
+        raise ImproperlyConfigured(
+            "SECRET_KEY is still the placeholder from .env.example: set a long random one."
+        )
+    if len(SECRET_KEY) < SECRET_KEY_MIN_LENGTH:
+        raise ImproperlyConfigured(
+            f"SECRET_KEY must be at least {SECRET_KEY_MIN_LENGTH} characters when DEBUG is off."
+        )
+# --- end security ---
 if not SECRET_KEY:
-    if not (DEBUG or TESTING or _COMMAND in _OFFLINE_COMMANDS):
+    if _NEEDS_REAL_SECRET:
         raise ImproperlyConfigured("SECRET_KEY must be set when DEBUG is off.")
     SECRET_KEY = "insecure-development-key-only-used-when-debug-is-on"  # noqa: S105
 
@@ -45,7 +59,6 @@ INSTALLED_APPS = [
     "django.contrib.humanize",
     "django.contrib.postgres",
     "rest_framework",
-    "rest_framework.authtoken",
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "health_check",
@@ -58,6 +71,7 @@ INSTALLED_APPS = [
     "culture_of_care.audit",
     "culture_of_care.improvement",
     "culture_of_care.reporting",
+    "culture_of_care.tokens",
     "organisations",
     "wards",
     "coaching",
@@ -75,7 +89,12 @@ MIDDLEWARE = [
     # Identifiers from requests (issue 17): a NUL byte or an impossible id is 404/400, never 500.
     "culture_of_care.identifiers.RequestIdentifierGuard",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # --- security (issue 16): strict CSP and the other response headers ---
+    "culture_of_care.security.CSPMiddleware",  # django-csp, plus the SSO provider's origin
+    "culture_of_care.security.SecurityHeadersMiddleware",
+    # --- end security ---
     "allauth.account.middleware.AccountMiddleware",
+    "culture_of_care.security.SessionIdleTimeoutMiddleware",  # security (issue 16)
     "culture_of_care.accounts.middleware.RequireMFAMiddleware",
 ]
 
@@ -93,6 +112,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "culture_of_care.context_processors.navigation",
+                "culture_of_care.security.session_timeout_context",  # security (issue 16)
             ],
             "builtins": ["culture_of_care.templatetags.nhsuk"],
         },
@@ -295,24 +315,81 @@ SECURE_REFERRER_POLICY = "same-origin"
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_AGE = 60 * 60 * 10
 X_FRAME_OPTIONS = "DENY"
+# --- security (issue 16): sessions end after this long without a request, with a warning first ---
+SESSION_IDLE_TIMEOUT = env.int("SESSION_IDLE_TIMEOUT_MINUTES", default=30) * 60
+SESSION_IDLE_WARNING = env.int("SESSION_IDLE_WARNING_SECONDS", default=120)
+# The last-activity clock is written at most this often (seconds), not on every request.
+SESSION_IDLE_RESOLUTION = 60
+# Changing MFA needs the password again unless the person signed in within this many seconds.
+ACCOUNT_REAUTHENTICATION_TIMEOUT = env.int("REAUTHENTICATION_TIMEOUT_SECONDS", default=300)
+# --- end security ---
+
+# --- security (issue 16): Content-Security-Policy and Permissions-Policy -------------------------
+# Nothing inline: every script and style comes from our static files (templates, generated SVG and
+# HTML carry classes, never style="" or <script>/<style> blocks). SVG presentation attributes such
+# as fill= are not styles and need nothing here. The NHS.UK stylesheet loads its Frutiger font
+# from the NHS's own asset host.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "img-src": ["'self'", "data:"],
+        "font-src": ["'self'", "https://assets.nhs.uk"],
+        "connect-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'self'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+    }
+}
+# Features the service never uses are switched off for every page (and anything it might embed).
+PERMISSIONS_POLICY = {
+    feature: []
+    for feature in (
+        "accelerometer",
+        "autoplay",
+        "camera",
+        "display-capture",
+        "geolocation",
+        "gyroscope",
+        "magnetometer",
+        "microphone",
+        "midi",
+        "payment",
+        "usb",
+    )
+}
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+# --- end security --------------------------------------------------------------------------------
 
 REST_FRAMEWORK = {
+    # security (issue 16): hashed, named, expiring tokens sent as "Authorization: Bearer"; every
+    # request, by token or session, passes the same MFA and demo-login checks as signing in.
     "DEFAULT_AUTHENTICATION_CLASSES": [
+        "culture_of_care.tokens.authentication.BearerTokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
-        "rest_framework.authentication.TokenAuthentication",
     ],
-    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+    "DEFAULT_PERMISSION_CLASSES": ["culture_of_care.tokens.authentication.MayUseApi"],
+    "DEFAULT_THROTTLE_CLASSES": ["culture_of_care.tokens.throttling.ApiTokenRateThrottle"],
     "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
     "PAGE_SIZE": 100,
     # drf-spectacular, corrected to document errors and fields some readers never get (issue 17).
     "DEFAULT_SCHEMA_CLASS": "culture_of_care.api_schema.AutoSchema",
 }
+# --- security (issue 16): API tokens ---
+API_TOKEN_VALID_DAYS = env.int("API_TOKEN_VALID_DAYS", default=90)
+API_TOKEN_MAX_VALID_DAYS = env.int("API_TOKEN_MAX_VALID_DAYS", default=365)
+API_TOKEN_RATE_LIMIT = env.str("API_TOKEN_RATE_LIMIT", default="600/hour")
+# --- end security ---
 SPECTACULAR_SETTINGS = {
     "TITLE": "Culture of Care API",
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
     # Swagger UI is served from our own static files, never a CDN.
     "SWAGGER_UI_DIST": "SIDECAR",
+    # The schema and its docs are for signed-in people only (security, issue 16).
+    "SERVE_PERMISSIONS": ["rest_framework.permissions.IsAuthenticated"],
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
 }

@@ -1,8 +1,9 @@
 from django.contrib import admin
+from django.contrib.auth.decorators import login_required
 from django.urls import include, path, register_converter
-from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
-from culture_of_care import views
+from culture_of_care import security, views
 from culture_of_care.accounts import views as account_views
 from culture_of_care.api_urls import urlpatterns as api_v1
 from culture_of_care.health import HealthView
@@ -20,6 +21,8 @@ urlpatterns = [
     path("account/", account_views.account, name="account"),
     path("", include("culture_of_care.notifications.urls")),
     path("accounts/", include("culture_of_care.accounts.urls")),
+    path("accounts/tokens/", include("culture_of_care.tokens.urls")),
+    path("accounts/session/keepalive/", security.session_keepalive, name="session_keepalive"),
     path("accounts/", include("allauth.urls")),
     path("organisations/", include("organisations.urls")),
     path("wards/", include("wards.urls")),
@@ -31,7 +34,17 @@ urlpatterns = [
     path("risk/", include("risk.urls")),
     path("api/v1/", include((api_v1, "api"))),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
-    path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
+    # The docs page loads its start-up script from a second request (?script), never inline, so
+    # the Content-Security-Policy holds; a signed-out visitor is sent to sign in first.
+    path(
+        "api/docs/",
+        login_required(
+            SpectacularSwaggerSplitView.as_view(
+                url_name="api-schema", template_name="api/swagger_ui.html"
+            )
+        ),
+        name="api-docs",
+    ),
     path("django-admin/", admin.site.urls),
 ]
 

@@ -35,10 +35,10 @@ def test_api_needs_authentication(client, ward):
 
 
 def test_api_token_authentication(client, ward_member, ward):
-    from rest_framework.authtoken.models import Token
+    from culture_of_care.tokens.services import create_token
 
-    token = Token.objects.create(user=ward_member)
-    response = client.get("/api/v1/wards/", HTTP_AUTHORIZATION=f"Token {token.key}")
+    _, raw = create_token(user=ward_member, name="Integration")
+    response = client.get("/api/v1/wards/", HTTP_AUTHORIZATION=f"Bearer {raw}")
     assert response.status_code == 200
     assert response.json()["count"] == 1
 

@@ -7,16 +7,26 @@ from culture_of_care.access import TenantModel, TenantQuerySet
 
 
 class AuditEntry(TenantModel):
+    # History outlives what it describes: deleting an organisation or a person leaves its entries
+    # (and the ids they were keyed on) in place, so no foreign-key constraint and no cascade.
     organisation = models.ForeignKey(
         "organisations.Organisation",
         null=True,
         blank=True,
-        on_delete=models.CASCADE,
+        on_delete=models.DO_NOTHING,
+        db_constraint=False,
         related_name="audit_entries",
     )
     actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.DO_NOTHING,
+        db_constraint=False,
+        related_name="+",
     )
+    # Who it was, as they were named then: still readable once the person is deleted.
+    actor_name = models.CharField(max_length=200, blank=True)
     action = models.CharField(max_length=100)
     object_type = models.CharField(max_length=100)
     object_id = models.CharField(max_length=64, blank=True)

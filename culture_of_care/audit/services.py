@@ -22,9 +22,13 @@ def audit_record(
     """Record that ``actor`` did ``action`` to ``obj``."""
     if organisation_id is None:
         organisation_id = getattr(obj, "organisation_id", None)
+    person = actor if getattr(actor, "pk", None) else None
     return AuditEntry.objects.create(
         organisation_id=organisation_id,
-        actor=actor if getattr(actor, "pk", None) else None,
+        actor=person,
+        actor_name=(getattr(person, "full_name", "") or getattr(person, "email", ""))[:200]
+        if person
+        else "",
         action=action,
         object_type=obj._meta.label_lower,
         object_id=str(obj.pk),

@@ -24,6 +24,30 @@ AXE_FAILING_IMPACTS = ("serious", "critical")
 # here, and nothing else can be excluded. Prefer fixing the page; keep this empty if you can.
 AXE_EXCLUDED_RULES: dict[str, str] = {}
 
+# Reports every Content-Security-Policy violation to the console, where the page fixtures look.
+CSP_VIOLATION_PREFIX = "CSP violation:"
+CSP_LISTENER = """
+window.__cspViolations = [];
+document.addEventListener("securitypolicyviolation", (event) => {
+  const text = "CSP violation: " + event.effectiveDirective + " blocked "
+    + (event.blockedURI || "inline") + " on " + event.documentURI
+    + (event.sample ? " (" + event.sample + ")" : "");
+  window.__cspViolations.push(text);
+  console.error(text);
+});
+"""
+
+
+def is_csp_violation(console_line: str) -> bool:
+    """A console line saying the page's Content-Security-Policy blocked something."""
+    return CSP_VIOLATION_PREFIX in console_line or "Content Security Policy" in console_line
+
+
+def csp_violations(page: Any) -> list[str]:
+    """What the CSP blocked on the current page (the listener above also logs it)."""
+    return page.evaluate("window.__cspViolations || []")
+
+
 NHS_FOCUS_YELLOW = "rgb(255, 235, 59)"  # $nhsuk-focus-colour, #ffeb3b
 NHS_BLUE = "rgb(0, 94, 184)"  # $color_nhsuk-blue, #005eb8
 
@@ -81,6 +105,8 @@ def log_in_as(page: Any, live_server: Any, user: Any) -> None:
 
 def check_axe(page: Any, *, exclude_rules: Iterable[str] = ()) -> dict[str, Any]:
     """Run axe-core on the page against WCAG 2.2 AA; fail on serious or critical violations."""
+    blocked = csp_violations(page)
+    assert not blocked, f"The Content-Security-Policy blocked something on {page.url}: {blocked}"
     excluded = tuple(exclude_rules)
     undocumented = [rule for rule in excluded if rule not in AXE_EXCLUDED_RULES]
     assert not undocumented, (
@@ -88,7 +114,9 @@ def check_axe(page: Any, *, exclude_rules: Iterable[str] = ()) -> dict[str, Any]
     )
     page.wait_for_load_state("load")
     if not page.evaluate("typeof window.axe !== 'undefined'"):
-        page.add_script_tag(path=str(AXE_PATH))
+        # Evaluated through the DevTools protocol: a <script> tag would (rightly) be refused by the
+        # page's Content-Security-Policy.
+        page.evaluate(AXE_PATH.read_text(encoding="utf-8"))
     results = page.evaluate(
         """async (tags) => await axe.run(document, {runOnly: {type: 'tag', values: tags}})""",
         AXE_TAGS,

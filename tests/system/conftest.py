@@ -30,7 +30,7 @@ from django.conf import settings
 from django.core.cache import cache
 
 from tests.reference_data import restore_reference_data
-from tests.system.browser import AXE_PATH
+from tests.system.browser import AXE_PATH, CSP_LISTENER, is_csp_violation
 
 DEFAULT_CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = [
@@ -169,11 +169,20 @@ def _open_page(browser: Any, viewport: dict[str, int] | None, **options: Any) ->
     context = browser.new_context(viewport=viewport or DESKTOP, **options)
     context.set_default_timeout(TIMEOUT_MS)
     context.route(EXTERNAL_URL, lambda route: route.abort())
+    # Every page reports what its Content-Security-Policy blocks, so no test passes on a page that
+    # the CSP broke (an init script runs outside the page's CSP, before the page's own scripts).
+    context.add_init_script(script=CSP_LISTENER)
     page = context.new_page()
     console: list[str] = []
     page.on("console", lambda msg: console.append(f"[{msg.type}] {msg.text}"))
     page.on("pageerror", lambda error: console.append(f"[pageerror] {error}"))
     return page, console
+
+
+def _fail_on_csp_violations(pages: list[tuple[Any, list[str]]]) -> None:
+    found = [line for _, console in pages for line in console if is_csp_violation(line)]
+    if found:
+        pytest.fail("The Content-Security-Policy blocked something:\n" + "\n".join(found))
 
 
 @pytest.fixture
@@ -193,6 +202,7 @@ def new_page(browser, live_server, request) -> Generator[Callable[..., Any]]:
         _save_artifacts(request.node, opened)
     for page, _ in opened:
         page.context.close()
+    _fail_on_csp_violations(opened)
 
 
 @pytest.fixture(scope="module")
@@ -214,6 +224,7 @@ def reused_page(_module_page, request) -> Generator[Any]:
     yield page
     if _failed(request.node):
         _save_artifacts(request.node, [(page, console)])
+    _fail_on_csp_violations([(page, console)])
 
 
 @pytest.fixture
