@@ -66,7 +66,10 @@ test: install assets
 test-fast: install
 	TESTING=1 $(PY) -m pytest -m "not system" -x -q $(PYTEST_ARGS)
 
-bench: install
+# Key pages under gunicorn on PostgreSQL at demo scale 1 and 10 (BENCH_SCALES), against the
+# framework's own ceiling; needs BENCH_DATABASE_URL or DATABASE_URL (postgres://). See bench/.
+bench: install assets
+	$(PY) bench/http_bench.py
 	TESTING=1 $(PY) bench/run.py
 
 clean:

@@ -23,6 +23,8 @@ DEMO_TOTP_SECRET = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP"  # noqa: S105
 class DemoContext:
     scale: int
     today: date
+    # Years of monthly data before this month (2 for the demo; the benchmark seeds 5).
+    years: int = 2
     organisations: list[Any] = field(default_factory=list)
     wards: list[Any] = field(default_factory=list)
     # role -> list of users holding it (demo login first)

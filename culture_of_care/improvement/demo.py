@@ -310,7 +310,8 @@ def seed(ctx: DemoContext) -> None:
     # --- Monthly data -------------------------------------------------------------------
     points: list[DataPoint] = []
     improving: set[int] = set()
-    months = [add_months(this_month, -m) for m in range(24, 0, -1)]
+    span = 12 * ctx.years
+    months = [add_months(this_month, -m) for m in range(span, 0, -1)]
     for index, (ward, project) in enumerate(zip(wards, ward_projects, strict=True)):
         wrng = random.Random(f"{ctx.scale}:data:{ward.id}")  # noqa: S311 - demo data
         is_improving = index == 0 or wrng.random() < 0.45
@@ -320,12 +321,12 @@ def seed(ctx: DemoContext) -> None:
         base = BASE_RATE.get(ward.service_type.code, 15) * wrng.uniform(0.6, 1.4)
         for measure in project_measures[project.id]:
             for m_index, period in enumerate(months):
-                if period < add_months(this_month, -24):
-                    continue
-                # After the 12-month baseline, improving wards fall by up to 45%.
+                # After the 12-month baseline (the last 24 months are the programme), improving
+                # wards fall by up to 45%.
+                month_in_programme = m_index - (span - 24)
                 effect = 1.0
-                if is_improving and m_index >= 12:
-                    effect = 1.0 - min(0.45, 0.06 * (m_index - 11))
+                if is_improving and month_in_programme >= 12:
+                    effect = 1.0 - min(0.45, 0.06 * (month_in_programme - 11))
                 points.extend(_values(wrng, ward, measure, period, base, effect, disaggregate))
     DataPoint.objects.bulk_create(points, batch_size=2000)
 

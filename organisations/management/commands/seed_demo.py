@@ -25,18 +25,26 @@ class Command(BaseCommand):
             "--scale", type=int, default=1, help="Multiply organisations and wards."
         )
         parser.add_argument(
+            "--years",
+            type=int,
+            default=2,
+            help="Years of monthly data to seed before this month (1 to 5; 2 by default).",
+        )
+        parser.add_argument(
             "--if-empty", action="store_true", help="Do nothing when organisations exist."
         )
 
-    def handle(self, *args, scale: int, if_empty: bool, **options):
+    def handle(self, *args, scale: int, years: int, if_empty: bool, **options):
         if scale < 1 or scale > 20:
             raise CommandError("--scale must be between 1 and 20.")
+        if years < 1 or years > 5:
+            raise CommandError("--years must be between 1 and 5.")
         if Organisation.objects.exists():  # access: allowed (a command, not a view)
             if if_empty:
                 self.stdout.write("The database already has organisations: demo not loaded.")
                 return
             raise CommandError("The database already has organisations. Use a fresh database.")
-        ctx = DemoContext(scale=scale, today=timezone.localdate())
+        ctx = DemoContext(scale=scale, today=timezone.localdate(), years=years)
         with transaction.atomic():
             seed_foundation(ctx)
             finishing = []
