@@ -275,8 +275,7 @@ def page_specs(people: dict[str, Any]) -> list[PageSpec]:
             "programme_lead",
             _first(
                 [
-                    ("reporting:national", {}),
-                    ("reporting:national_dashboard", {}),
+                    ("dashboards:national", {}),
                     ("reporting:programme_summary", {}),
                 ]
             ),
@@ -286,9 +285,7 @@ def page_specs(people: dict[str, Any]) -> list[PageSpec]:
             "programme_lead",
             _first(
                 [
-                    ("reporting:region", {"region": region}),
-                    ("reporting:region", {"code": region}),
-                    ("reporting:region_dashboard", {"code": region}),
+                    ("dashboards:region", {"code": region}),
                 ]
             ),
         ),
@@ -297,8 +294,7 @@ def page_specs(people: dict[str, Any]) -> list[PageSpec]:
             "organisation_lead",
             _first(
                 [
-                    ("reporting:organisation", {"ods_code": org.ods_code}),
-                    ("reporting:organisation_dashboard", {"ods_code": org.ods_code}),
+                    ("dashboards:organisation", {"ods_code": org.ods_code}),
                     ("organisations:detail", {"ods_code": org.ods_code}),
                 ]
             ),

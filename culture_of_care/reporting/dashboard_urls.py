@@ -9,13 +9,13 @@ urlpatterns = [
     path(EXPORT, views.national_export, name="national_export"),
     path("regions/<str:code>/", views.region, name="region"),
     path(f"regions/<str:code>/{EXPORT}", views.region_export, name="region_export"),
-    path("organisations/<str:ods_code>/", views.organisation, name="organisation"),
+    path("organisations/<ods:ods_code>/", views.organisation, name="organisation"),
     path(
-        f"organisations/<str:ods_code>/{EXPORT}",
+        f"organisations/<ods:ods_code>/{EXPORT}",
         views.organisation_export,
         name="organisation_export",
     ),
-    path("wards/<int:pk>/", views.ward, name="ward"),
-    path(f"wards/<int:pk>/{EXPORT}", views.ward_export, name="ward_export"),
-    path("wards/<int:pk>/targets/<int:measure_id>/", views.ward_target, name="ward_target"),
+    path("wards/<id:pk>/", views.ward, name="ward"),
+    path(f"wards/<id:pk>/{EXPORT}", views.ward_export, name="ward_export"),
+    path("wards/<id:pk>/targets/<id:measure_id>/", views.ward_target, name="ward_target"),
 ]
