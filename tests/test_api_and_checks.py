@@ -187,6 +187,7 @@ LEAK = "from culture_of_care.improvement.models import Signal\n\ndef leak():\n  
 VIEW_LIKE = [
     "wards/views.py",
     "culture_of_care/improvement/views_charts.py",
+    "culture_of_care/improvement/charts/views.py",
     "culture_of_care/improvement/views/cycles.py",
     "organisations/import_views.py",
     "coaching/panels.py",
