@@ -18,9 +18,9 @@ from django.conf import settings
 from django.db.models import Count, Prefetch, Q, QuerySet
 from django.utils import timezone
 
+from culture_of_care import suppression
 from culture_of_care.access import can_edit, edit_reach, has_role, read_reach
 from culture_of_care.accounts.roles import PROGRAMME_WIDE
-from culture_of_care.improvement import suppression
 from organisations.models import (
     CLOSED_BARRIER_STATUSES,
     OPEN_BARRIER_STATUSES,
@@ -43,7 +43,7 @@ QUEUE_ORDERS = {
 
 def suppression_rules() -> suppression.Rules:
     """The programme's small-number rules (the one place barrier figures read them)."""
-    return suppression.Rules(**settings.SUPPRESSION)
+    return suppression.Rules.from_settings()
 
 
 # --- who may do what ---------------------------------------------------------------------------
@@ -277,18 +277,20 @@ def _row(label: str, counts: dict[str, int], *, suppress: bool) -> ThemeRow:
     # The three states add up to the total: hide a second part when one is hidden.
     hidden = suppression.secondary_suppress([open_, resolved, cannot], rules)
     parts = [
-        suppression.SUPPRESSED if hide else suppression.count_display(value, rules)
+        suppression.SUPPRESSED if hide else suppression.show_count(value, rules)
         for value, hide in zip((open_, resolved, cannot), hidden, strict=True)
     ]
-    share_hidden = total < rules.min_count or hidden[1]
+    share = (
+        suppression.SUPPRESSED if hidden[1] else suppression.show_percentage(resolved, total, rules)
+    )
     return ThemeRow(
         label,
-        suppression.count_display(total, rules),
+        suppression.show_count(total, rules),
         parts[0],
         parts[1],
         parts[2],
-        suppression.SUPPRESSED if share_hidden else _share(resolved, total),
-        suppression.count_display(escalated, rules),
+        share,
+        suppression.show_count(escalated, rules),
     )
 
 
@@ -339,7 +341,7 @@ def _ageing(barriers: QuerySet[Barrier], now: datetime, *, suppress: bool) -> li
     rows = []
     for label, low, high in ageing_bands():
         count = sum(1 for a in ages if a >= low and (high is None or a < high))
-        shown = suppression.count_display(count, rules) if suppress else f"{count:,}"
+        shown = suppression.show_count(count, rules) if suppress else f"{count:,}"
         rows.append({"label": label, "count": shown})
     return rows
 
@@ -411,7 +413,7 @@ def barrier_panel_for(
     rules = suppression_rules()
 
     def shown(n: int) -> str:
-        return suppression.count_display(n, rules) if suppress else f"{n:,}"
+        return suppression.show_count(n, rules) if suppress else f"{n:,}"
 
     oldest = barriers.filter(status__in=OPEN_BARRIER_STATUSES).order_by("raised_at").first()
     return {
