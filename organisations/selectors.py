@@ -280,14 +280,16 @@ def _row(label: str, counts: dict[str, int], *, suppress: bool) -> ThemeRow:
         suppression.SUPPRESSED if hide else suppression.show_count(value, rules)
         for value, hide in zip((open_, resolved, cannot), hidden, strict=True)
     ]
-    share_hidden = total < rules.min_count or hidden[1]
+    share = (
+        suppression.SUPPRESSED if hidden[1] else suppression.show_percentage(resolved, total, rules)
+    )
     return ThemeRow(
         label,
         suppression.show_count(total, rules),
         parts[0],
         parts[1],
         parts[2],
-        suppression.SUPPRESSED if share_hidden else _share(resolved, total),
+        share,
         suppression.show_count(escalated, rules),
     )
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.utils import timezone
 
 from culture_of_care.demo import DemoContext
-from organisations.demo.barriers import seed_barriers
+from organisations.demo import seed_barriers
 from organisations.models import Barrier, BarrierStatus, BarrierStep
 from organisations.selectors import barrier_queue
 

@@ -12,8 +12,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from culture_of_care.demo import DEMO_PASSWORD, DEMO_TOTP_SECRET, DemoContext
-from organisations.demo import seed_foundation
-from organisations.demo.barriers import seed_barriers
+from organisations.demo import seed_barriers, seed_foundation
 from organisations.models import Organisation
 
 
