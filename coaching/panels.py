@@ -58,5 +58,5 @@ def coachee_panel(user: Any, obj: Any = None) -> dict[str, Any] | None:
     sessions = list(selectors.sessions_of_coachee(user)[:5])
     actions = list(selectors.actions_of_coachee(user).open()[:20])
     for action in actions:
-        action.can_change = action.owner_id == user.pk or can_edit(action, user, action.edit_domain)
+        action.can_change = action.owner_id == user.pk or can_edit(action, user)
     return {"sessions": sessions, "actions": actions, "today": timezone.localdate()}
