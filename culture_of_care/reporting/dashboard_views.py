@@ -6,6 +6,8 @@ scope the same way, so they follow the page's access and suppression.
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
@@ -27,7 +29,7 @@ from culture_of_care.reporting.funnel_svg import funnel_svg
 from wards.models import Ward
 
 # The barrier panel (issue 13) plugs in here when its template exists.
-BARRIER_PANEL = "barriers/dashboard_panel.html"
+BARRIER_PANEL = "organisations/barriers/_barrier_panel.html"
 
 WARDS_PER_PAGE = 50
 SORT_LABELS = {
@@ -54,6 +56,22 @@ def _loaded(request: HttpRequest, level: str, key: str = ""):
     if level == "ward":
         return dashboards.load_ward(request.user, int(key)), errors
     raise Http404("Not found")
+
+
+def _barrier_panel(request: HttpRequest, level: str, loaded: Any) -> dict[str, Any] | None:
+    """The middle tier's barriers panel (organisations.selectors) for the national and an
+    organisation's dashboard; the dashboard has already decided the reader may see it."""
+    from organisations.models import Organisation
+    from organisations.selectors import barrier_panel_for
+
+    if level == "programme":
+        return barrier_panel_for(None)
+    if level == "organisation":
+        organisation = (
+            Organisation.objects.visible_to(request.user).filter(pk=loaded.organisation_id).first()
+        )
+        return barrier_panel_for(organisation) if organisation else None
+    return None
 
 
 def _barrier_template() -> str:
@@ -101,6 +119,7 @@ def _page(
         "today": today,
         "measures": measures,
         "barrier_template": _barrier_template() if level in ("programme", "organisation") else "",
+        "barrier_panel": _barrier_panel(request, level, loaded),
         "export_base": request.path.rstrip("/") + "/export/",
         "filter_query": loaded.filters.query(),
         "deadline_day": windows.deadline_day(),

@@ -118,6 +118,28 @@ def render_xlsx(content: BoardReportContent) -> bytes:
         + [[key.replace("_", " ").capitalize(), value] for key, value in content.coaching.items()],
         "Counts only: coaching notes are never included.",
     )
+    if content.barriers:
+        _sheet(
+            workbook,
+            "Barriers",
+            ["Barrier", "Ward", "Kind", "Where it stands", "Weeks open", "On the board's list"],
+            [
+                [
+                    b["title"],
+                    b["ward"],
+                    b["kind"],
+                    b["status"],
+                    b["weeks_open"],
+                    "Yes" if b["on_board_list"] else "No",
+                ]
+                for b in content.barriers["open"]
+            ]
+            + [
+                [b["title"], b["ward"], "", f"{b['status']}: {b['outcome']}", "", ""]
+                for b in content.barriers["closed"]
+            ],
+            "Open barriers, then those resolved or closed in the last three months. No names.",
+        )
     if content.risk:
         _sheet(
             workbook,

@@ -86,6 +86,7 @@ class BoardReportContent:
     pdsa: dict[str, Any] = field(default_factory=dict)
     coaching: dict[str, Any] = field(default_factory=dict)
     risk: dict[str, Any] | None = None
+    barriers: dict[str, Any] | None = None
     notes: list[str] = field(default_factory=list)
 
     @property
@@ -287,6 +288,13 @@ def board_report_content(*, organisation: Organisation | None, month: date) -> B
     content.pdsa = _pdsa(organisation, month)
     content.coaching = _coaching(organisation, month)
     content.risk = _risk(organisation)
+    if organisation is not None:
+        from datetime import datetime, time
+
+        from organisations.selectors import barriers_for_board_report
+
+        since = timezone.make_aware(datetime.combine(add_months(month, -2), time.min))
+        content.barriers = barriers_for_board_report(organisation, since=since)
     if organisation is not None:
         content.notes.append(
             "Counts under 5 are shown as * and other counts are rounded to the nearest 5, so that "
