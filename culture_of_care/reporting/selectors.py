@@ -186,13 +186,9 @@ def dashboard_home_panel(user: Any, _obj: Any = None) -> dict[str, Any] | None:
         .order_by("name")
     ]
     month, missing = missing_wards_for(user)
-    if not reach.organisation_ids:
-        from wards.models import Ward
-
-        links += [
-            {"text": f"{w.name} dashboard", "url": reverse("dashboards:ward", args=[w.pk])}
-            for w in Ward.objects.visible_to(user).filter(pk__in=reach.ward_ids).order_by("name")
-        ]
+    # Wards are linked from the home page's own list and each ward page has its dashboard link.
+    if not links and not missing:
+        return None
     return {"key": "home", "links": links, "missing": missing, "month": month}
 
 

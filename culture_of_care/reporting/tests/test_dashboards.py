@@ -452,7 +452,7 @@ def test_coach_home_lists_their_wards_that_have_not_reported(client_for, qi_coac
         snapshots.snapshots_refresh()
         text = client_for(qi_coach).get(reverse("home")).text
         assert "Not yet reported for November 2026" in text
-        assert reverse("dashboards:ward", args=[ward.pk]) in text
+        assert f"<li>{ward.name}, {ward.organisation.name}</li>" in text
 
 
 def test_a_ward_and_organisation_not_refreshed_yet_show_their_figures_now(
