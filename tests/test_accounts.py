@@ -192,3 +192,15 @@ def test_new_admin_sets_up_mfa_without_a_second_password_prompt(client, db):
     page = client.get(reverse("mfa_activate_totp"))
     assert page.status_code == 200
     assert "Set up two-factor authentication" in page.text
+
+
+def test_htmx_fragments_get_nothing_while_mfa_is_not_set_up(client, admin):
+    """The header's count is fetched by htmx: before MFA is set up it must not get the whole
+    set-up page to swap into the header (that nested the page inside itself)."""
+    admin.authenticator_set.all().delete()
+    client.force_login(admin)
+    fragment = client.get(reverse("notifications:count"), HTTP_HX_REQUEST="true")
+    assert fragment.status_code == 204
+    assert fragment.content == b""
+    page = client.get(reverse("notifications:count"))
+    assert page.status_code == 302

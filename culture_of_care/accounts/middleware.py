@@ -45,5 +45,10 @@ class RequireMFAMiddleware:
             and not is_mfa_enabled(user)
             and request.session.get(PROVIDER_MFA_SESSION_KEY) != user.pk
         ):
+            if request.headers.get("HX-Request"):
+                # A fragment fetched by htmx (the header's count, say) must not receive the
+                # whole set-up page to swap in: answer "nothing" and let the page itself,
+                # which is the set-up page or about to redirect there, do the asking.
+                return HttpResponse(status=204)
             return redirect("mfa_activate_totp")
         return self.get_response(request)
