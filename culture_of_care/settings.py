@@ -509,7 +509,7 @@ TEMPLATES[0]["OPTIONS"]["context_processors"].append(
     "culture_of_care.notifications.context_processors.what_needs_you"
 )
 # A ward's month of data is due by this day of the next month (the dashboards use it too).
-DATA_SUBMISSION_DEADLINE_DAY = env.int("DATA_SUBMISSION_DEADLINE_DAY", default=15)
+# (DATA_SUBMISSION_DEADLINE_DAY is set with the dashboards' settings above.)
 # Remind about the month's data this many days before the deadline.
 DATA_REMINDER_DAYS_BEFORE = env.int("DATA_REMINDER_DAYS_BEFORE", default=3)
 PDSA_STAGE_STUCK_DAYS = env.int("PDSA_STAGE_STUCK_DAYS", default=42)
@@ -533,13 +533,13 @@ NOTIFICATIONS_COUNT_CACHE_SECONDS = env.int("NOTIFICATIONS_COUNT_CACHE_SECONDS",
 # A job held by a worker that died goes back to the queue after this many seconds (kombu's
 # default is an hour). It must exceed the longest task's hard time limit and retry countdown.
 CELERY_BROKER_TRANSPORT_OPTIONS = {
+    **CELERY_BROKER_TRANSPORT_OPTIONS,  # the short socket timeouts set above (issue 17)
     "visibility_timeout": env.int("CELERY_VISIBILITY_TIMEOUT", default=600),
     # How often a worker looks for such jobs: every 30 seconds.
     "unacked_restore_interval": env.int("CELERY_UNACKED_RESTORE_INTERVAL", default=30),
     "unacked_restore_throttle": 1,
 }
 CELERY_TASK_DEFAULT_QUEUE = env.str("CELERY_TASK_DEFAULT_QUEUE", default="celery")
-CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_BEAT_SCHEDULE["digest-plan"] = {
     "task": "culture_of_care.notifications.tasks.plan_digests",
     "schedule": crontab(hour=NOTIFICATIONS_SEND_AT[0], minute=NOTIFICATIONS_SEND_AT[1]),
