@@ -449,6 +449,8 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {
     "retry_on_timeout": False,
 }
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+# Workers long-poll the broker: their reads may wait this long (see culture_of_care/celery.py).
+CELERY_WORKER_SOCKET_TIMEOUT = env.float("CELERY_WORKER_SOCKET_TIMEOUT", default=30.0)
 
 # --- Uploads (issue 17): one bounded reader, culture_of_care/uploads.py --------------------------
 UPLOAD_MAX_BYTES = env.int("UPLOAD_MAX_BYTES", default=5 * 1024 * 1024)

@@ -20,6 +20,7 @@ from django.db.models import Q
 
 from culture_of_care.access import TenantModel, TenantQuerySet
 from culture_of_care.accounts.roles import PROGRAMME_WIDE, Role
+from culture_of_care.guards import SafeTextField
 
 
 class SnapshotKind(models.TextChoices):
@@ -136,7 +137,7 @@ class BoardReport(models.Model):
     )
     month = models.DateField(help_text="The first day of the month the report is about.")
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.QUEUED)
-    failure_reason = models.TextField(blank=True)
+    failure_reason = SafeTextField(blank=True)
     pdf = models.FileField(upload_to=report_path, storage=report_storage, blank=True)
     xlsx = models.FileField(upload_to=report_path, storage=report_storage, blank=True)
     requested_by = models.ForeignKey(

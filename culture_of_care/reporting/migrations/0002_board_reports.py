@@ -3,6 +3,7 @@
 import culture_of_care.reporting.models
 import django.db.models.deletion
 from django.conf import settings
+import culture_of_care.guards
 from django.db import migrations, models
 
 
@@ -42,7 +43,7 @@ class Migration(migrations.Migration):
                         max_length=10,
                     ),
                 ),
-                ("failure_reason", models.TextField(blank=True)),
+                ("failure_reason", culture_of_care.guards.SafeTextField(blank=True)),
                 (
                     "pdf",
                     models.FileField(

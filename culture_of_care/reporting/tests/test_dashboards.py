@@ -259,7 +259,8 @@ def test_pages_run_the_same_number_of_queries_at_scale_1_and_3(client_for, progr
         snapshots.snapshots_refresh()
         large = _query_counts(client, orgs + more_orgs, wards + more_wards)
         assert small == large
-        assert max(large.values()) <= 12
+        # 12 for the dashboard itself, plus the barriers panel's three aggregates.
+        assert max(large.values()) <= 15
 
 
 def test_pages_say_when_figures_were_computed(client_for, programme_lead):
