@@ -14,7 +14,7 @@ from wards.models import Ward
 
 
 @pytest.mark.xdist_group("seed")
-def test_seed_demo_builds_the_programme_once(db):
+def test_seed_demo_builds_the_programme_once(db, settings, tmp_path):
     out = StringIO()
     call_command("seed_demo", stdout=out)
     text = out.getvalue()
@@ -44,6 +44,10 @@ def test_seed_demo_builds_the_programme_once(db):
     for ward in Ward.objects.select_related("service_type")[:50]:
         assert ward.service_type.typical_beds_min <= ward.beds <= ward.service_type.typical_beds_max
 
+    # The monthly board report for the demo organisation lead's organisation (issue 12): a PDF
+    # whose text holds its name and the MDC summary, and an XLSX that openpyxl opens.
+    _board_report_of_the_demo(settings, tmp_path)
+
     with pytest.raises(CommandError, match="already has organisations"):
         call_command("seed_demo", stdout=StringIO())
     again = StringIO()
@@ -54,3 +58,37 @@ def test_seed_demo_builds_the_programme_once(db):
 def test_seed_demo_rejects_a_silly_scale(db):
     with pytest.raises(CommandError, match="between 1 and 20"):
         call_command("seed_demo", "--scale", "0", stdout=StringIO())
+
+
+def _board_report_of_the_demo(settings, tmp_path) -> None:
+    from io import BytesIO
+
+    from django.core.files.storage import storages
+    from openpyxl import load_workbook
+    from pypdf import PdfReader
+
+    from culture_of_care.reporting.models import BoardReport
+
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "reports": {
+            "BACKEND": "django.core.files.storage.FileSystemStorage",
+            "OPTIONS": {"location": str(tmp_path / "reports")},
+        },
+    }
+    storages._storages.pop("reports", None)
+    lead = User.objects.get(email="orglead@demo.cultureofcare.example")
+    organisation = Organisation.objects.get(
+        pk=lead.role_assignments.filter(role=Role.ORGANISATION_LEAD).first().organisation_id
+    )
+    call_command("make_reports", "--organisation", organisation.ods_code, stdout=StringIO())
+    report = BoardReport.objects.get(organisation=organisation)
+    assert report.status == BoardReport.Status.READY
+    with report.pdf.open("rb") as handle:
+        text = "\n".join(p.extract_text() for p in PdfReader(BytesIO(handle.read())).pages)
+    words = " ".join(text.split())  # the PDF wraps long names across lines
+    assert organisation.name in words
+    assert "MDC summary" in words
+    with report.xlsx.open("rb") as handle:
+        assert "MDC summary" in load_workbook(BytesIO(handle.read())).sheetnames
+    storages._storages.pop("reports", None)
