@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import csv
-import io
 from typing import Any
 
 from django.contrib.auth.decorators import login_required
@@ -16,10 +14,9 @@ from django.utils import timezone
 from culture_of_care.access import get_visible_or_404, has_role
 from culture_of_care.accounts.roles import PROGRAMME_WIDE
 from culture_of_care.reporting.equity.selectors import Place, equity_for, ratio_text
+from culture_of_care.reporting.exports import to_csv
 from organisations.models import Organisation, Region
 from wards.models import Ward
-
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
 def _programme_only(request: HttpRequest) -> None:
@@ -92,51 +89,24 @@ def _page(request: HttpRequest, level: str, key: str | int | None = None) -> Htt
     return render(request, "reporting/equity/page.html", context)
 
 
-def _safe(value: Any) -> str:
-    text = str(value)
-    return f"'{text}" if text.startswith(FORMULA_STARTS) else text
-
-
 def _csv(request: HttpRequest, level: str, key: str | int | None = None) -> HttpResponse:
-    """The page's tables as CSV: UTF-8 with a BOM (Excel), formula-like cells neutralised, and
-    the same suppression as the page (the same selector builds both)."""
+    """The page's tables as CSV through the dashboards' one writer (UTF-8 with a BOM, formula-like
+    cells neutralised), with the same suppression as the page (the same selector builds both)."""
     place, _crumbs = _place(request, level, key)
-    buffer = io.StringIO()
-    writer = csv.writer(buffer)
-    writer.writerow(
-        [
-            "Place",
-            "Measure",
-            "Period",
-            "Group",
-            "Count",
-            "Denominator",
-            "Rate",
-            "Rate ratio (95% CI)",
-        ]
-    )
+    headers = ["Place", "Measure", "Period", "Group", "Count", "Denominator", "Rate"]
+    headers.append("Rate ratio (95% CI)")
+    rows = []
     for item in equity_for(place, today=timezone.localdate()):
         if item.table is None:
             continue
         for row in (*item.table.rows, item.table.total):
             rate = "*" if row.rate is None else f"{row.rate:.1f}"
             ratio = "Reference" if row.is_reference else ("" if not row.code else ratio_text(row))
-            writer.writerow(
-                [
-                    _safe(v)
-                    for v in (
-                        place.name,
-                        item.measure.name,
-                        item.period,
-                        row.name,
-                        row.numerator,
-                        row.denominator,
-                        rate,
-                        ratio,
-                    )
-                ]
+            rows.append(
+                [place.name, item.measure.name, item.period, row.name]
+                + [row.numerator, row.denominator, rate, ratio]
             )
-    response = HttpResponse("\ufeff" + buffer.getvalue(), content_type="text/csv; charset=utf-8")
+    response = HttpResponse(to_csv(headers, rows), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="equity-{level}.csv"'
     return response
 
