@@ -194,9 +194,12 @@ def _pdsa(organisation: Organisation | None, month: date) -> dict[str, Any]:
     open_now = cycles.exclude(status=CycleStatus.COMPLETE).count()
     year = cycles.filter(started_on__gte=add_months(month, -11), started_on__lt=end)
     totals = year.aggregate(all=Count("id"), co=Count("id", filter=Q(involvement__in=CO_PRODUCED)))
-    share = None
-    if totals["all"] and (national or totals["all"] >= _rules().min_count):
-        share = round(100 * totals["co"] / totals["all"])
+    if not totals["all"]:
+        share = "No cycles"
+    elif national or totals["all"] >= _rules().min_count:
+        share = f"{round(100 * totals['co'] / totals['all'])}%"
+    else:
+        share = suppression.SUPPRESSED
     return {
         "started": _count(started.count(), national=national),
         "decided": _count(decided.count(), national=national),
@@ -204,9 +207,7 @@ def _pdsa(organisation: Organisation | None, month: date) -> dict[str, Any]:
         "adapted": _count(decisions.get(Decision.ADAPT, 0), national=national),
         "abandoned": _count(decisions.get(Decision.ABANDON, 0), national=national),
         "open": _count(open_now, national=national),
-        "co_produced_share": "*"
-        if share is None and totals["all"]
-        else (f"{share}%" if share is not None else "No cycles"),
+        "co_produced_share": share,
         "co_produced_window": f"{month_label(add_months(month, -11))} to {month_label(month)}",
     }
 
