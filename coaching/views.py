@@ -149,12 +149,6 @@ def session_list(request: HttpRequest) -> HttpResponse:
     )
 
 
-def _csv_cell(value: Any) -> str:
-    text = "" if value is None else str(value)
-    # Spreadsheets run cells that start like a formula: neutralise them.
-    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
-
-
 @login_required
 def session_export(request: HttpRequest) -> HttpResponse:
     """The sessions on the list as CSV: content only where the reader may see it; never
@@ -162,52 +156,46 @@ def session_export(request: HttpRequest) -> HttpResponse:
     if read_reach(request.user).is_empty:
         raise PermissionDenied("Your role does not give access to coaching.")
     sessions, _ = _filtered_sessions(request)
-    sessions = sessions.prefetch_related("topics", "commitments")
+    sessions = sessions.prefetch_related("coaches", "topics", "commitments")
+
+    headers = [
+        "Date",
+        "Kind",
+        "Organisation",
+        "ODS code",
+        "Ward",
+        "Minutes",
+        "Mode",
+        "Attendees",
+        "Attendees bringing lived experience",
+        "Coaches",
+        "Topics",
+        "Commitments",
+        "Shared summary",
+        "Next session",
+    ]
 
     def rows() -> Any:
-        yield (
-            [
-                "Date",
-                "Kind",
-                "Organisation",
-                "ODS code",
-                "Ward",
-                "Minutes",
-                "Mode",
-                "Attendees",
-                "Attendees bringing lived experience",
-                "Coaches",
-                "Topics",
-                "Commitments",
-                "Shared summary",
-                "Next session",
-            ]
-        )
         for s in sessions.iterator(chunk_size=500):
             visible = s.content_visible
             yield (
-                [
-                    _csv_cell(v)
-                    for v in (
-                        s.date,
-                        s.get_kind_display(),
-                        s.organisation.name,
-                        s.organisation.ods_code,
-                        s.ward.name if s.ward_id else "",
-                        s.duration_minutes,
-                        s.get_mode_display() if visible else "",
-                        s.attendee_count if visible else "",
-                        s.lived_experience_attendee_count if visible else "",
-                        "; ".join(c.full_name for c in s.coaches.all()) if visible else "",
-                        "; ".join(t.text for t in s.topics.all()) if visible else "",
-                        "; ".join(c.short_label for c in s.commitments.all()) if visible else "",
-                        s.shared_summary if s.summary_visible else "",
-                        s.next_session_on if visible else "",
-                    )
-                ]
+                s.date,
+                s.get_kind_display(),
+                s.organisation.name,
+                s.organisation.ods_code,
+                s.ward.name if s.ward_id else "",
+                s.duration_minutes,
+                s.get_mode_display() if visible else "",
+                s.attendee_count if visible else "",
+                s.lived_experience_attendee_count if visible else "",
+                "; ".join(c.full_name for c in s.coaches.all()) if visible else "",
+                "; ".join(t.text for t in s.topics.all()) if visible else "",
+                "; ".join(c.short_label for c in s.commitments.all()) if visible else "",
+                s.shared_summary if s.summary_visible else "",
+                s.next_session_on if visible else "",
             )
 
-    return csv_download(rows(), "coaching-sessions.csv")
+    return csv_download(headers, rows(), "coaching-sessions.csv")
 
 
 @login_required

@@ -39,8 +39,13 @@ from django.http import Http404
 from culture_of_care.accounts.roles import PROGRAMME_WIDE, Role
 
 if TYPE_CHECKING:
+    from django.contrib.auth.models import AnonymousUser
+
     from culture_of_care.accounts.models import User
     from organisations.models import Organisation
+
+    # Who is asking: a signed-in person, or nobody (anonymous reaches nothing).
+    Actor = User | AnonymousUser
 
 ORG_SCOPE = "organisation"
 WARD_SCOPE = "ward"
@@ -168,11 +173,11 @@ def _grants(user: User) -> list[_Grant]:
     return grants
 
 
-def _active(user: Any) -> bool:
+def _active(user: Actor) -> bool:
     return bool(user is not None and user.is_authenticated and user.is_active)
 
 
-def read_reach(user: Any) -> Reach:
+def read_reach(user: Actor) -> Reach:
     """The organisations and wards this user may see."""
     if not _active(user):
         return NOTHING
@@ -207,7 +212,7 @@ def read_reach(user: Any) -> Reach:
     return reach
 
 
-def edit_reach(user: Any, domain: str) -> Reach:
+def edit_reach(user: Actor, domain: str) -> Reach:
     """The organisations and wards in which this user may change records of ``domain``."""
     if not _active(user):
         return NOTHING
@@ -231,20 +236,20 @@ def edit_reach(user: Any, domain: str) -> Reach:
     return Reach(organisation_ids=frozenset(orgs), ward_ids=frozenset(wards))
 
 
-def is_programme_admin(user: Any) -> bool:
+def is_programme_admin(user: Actor) -> bool:
     return _active(user) and any(g.role == Role.PROGRAMME_ADMIN for g in _grants(user))
 
 
-def has_role(user: Any, *roles: str) -> bool:
+def has_role(user: Actor, *roles: str) -> bool:
     return _active(user) and any(g.role in roles for g in _grants(user))
 
 
-def has_some_role(user: Any) -> bool:
+def has_some_role(user: Actor) -> bool:
     """Whether this person holds any role in the programme (reaches anything at all)."""
     return not read_reach(user).is_empty
 
 
-def reaches_whole_organisation(user: Any, organisation: Organisation) -> bool:
+def reaches_whole_organisation(user: Actor, organisation: Organisation) -> bool:
     """Whether this person sees all of ``organisation`` (not just one of its wards)."""
     reach = read_reach(user)
     return reach.everything or organisation.pk in reach.organisation_ids
@@ -253,25 +258,27 @@ def reaches_whole_organisation(user: Any, organisation: Organisation) -> bool:
 # --- The same questions, each with its one failure mode --------------------------------------
 
 
-def require_programme_admin(user: Any, message: str = "Only programme admins can do this.") -> None:
+def require_programme_admin(
+    user: Actor, message: str = "Only programme admins can do this."
+) -> None:
     """403 for anyone but a programme admin."""
     if not is_programme_admin(user):
         raise PermissionDenied(message)
 
 
-def require_some_role(user: Any) -> None:
+def require_some_role(user: Actor) -> None:
     """403 for a signed-in person with no role in the programme yet."""
     if not has_some_role(user):
         raise PermissionDenied("Your account does not have a role in the programme yet.")
 
 
-def require_whole_organisation(user: Any, organisation: Organisation | None) -> None:
+def require_whole_organisation(user: Actor, organisation: Organisation | None) -> None:
     """404 (as for anything out of reach) unless this person sees all of ``organisation``."""
     if organisation is None or not reaches_whole_organisation(user, organisation):
         raise Http404("Not found")
 
 
-def forget(user: Any) -> None:
+def forget(user: Actor) -> None:
     """Drop the cached reach (after roles change within one request)."""
     for name in ("_access_grants", "_read_reach", "_role_set"):
         if hasattr(user, name):
@@ -302,17 +309,12 @@ class TenantQuerySet(models.QuerySet):
         condition = self._condition(reach)
         return self.none() if condition is None else self.filter(condition)
 
-    def visible_to(self, user: Any) -> TenantQuerySet:
+    def visible_to(self, user: Actor) -> TenantQuerySet:
         return self._scope(read_reach(user))
 
-    def editable_by(self, user: Any, domain: str | None = None) -> TenantQuerySet:
-        """The rows this person may change, each judged by its own access domain.
-
-        ``domain`` is kept only for callers not yet moved to ``where_may_change`` (which is what
-        it means: rows in places where records of ``domain`` may be changed).
-        """
-        if domain is not None:
-            return self.where_may_change(user, domain)
+    def editable_by(self, user: Actor) -> TenantQuerySet:
+        """The rows this person may change, each judged by its own access domain (for "rows in
+        places where records of a kind may be changed", ``where_may_change``)."""
         rule = self.model.access_domain
         if not isinstance(rule, DomainBy):
             return self._scope(edit_reach(user, rule))
@@ -324,7 +326,7 @@ class TenantQuerySet(models.QuerySet):
                 combined = part if combined is None else combined | part
         return self.none() if combined is None else self.filter(combined)
 
-    def where_may_change(self, user: Any, domain: Domain | str) -> TenantQuerySet:
+    def where_may_change(self, user: Actor, domain: Domain | str) -> TenantQuerySet:
         """These places (organisations, wards...) in which this person may change records of
         ``domain``: the wards a coach may log sessions for, the organisations to upload to."""
         return self._scope(edit_reach(user, domain))
@@ -373,7 +375,7 @@ class WardOwnedModel(TenantModel):
         abstract = True
 
 
-def get_visible_or_404(queryset: Any, user: Any, **lookup: Any) -> Any:
+def get_visible_or_404(queryset: Any, user: Actor, **lookup: Any) -> Any:
     """The object if the user may see it; otherwise a 404 that says nothing of its existence."""
     source = queryset.objects if isinstance(queryset, type) else queryset
     qs = source.visible_to(user)
@@ -383,7 +385,7 @@ def get_visible_or_404(queryset: Any, user: Any, **lookup: Any) -> Any:
         raise Http404("Not found") from exc
 
 
-def may_change_in(place: Any, user: Any, domain: Domain | str) -> bool:
+def may_change_in(place: Any, user: Actor, domain: Domain | str) -> bool:
     """Whether this person may change records of ``domain`` held in ``place`` (an organisation,
     a ward or any tenant record): "may they enter QI data for this ward?"."""
     reach = edit_reach(user, domain)
@@ -393,30 +395,28 @@ def may_change_in(place: Any, user: Any, domain: Domain | str) -> bool:
     return reach.covers(organisation_id=org_id, ward_id=ward_id)
 
 
-def ensure_may_change_in(place: Any, user: Any, domain: Domain | str) -> None:
+def ensure_may_change_in(place: Any, user: Actor, domain: Domain | str) -> None:
     """403 unless this person may change records of ``domain`` held in ``place``."""
     if not may_change_in(place, user, domain):
         raise PermissionDenied("You do not have permission to change this.")
 
 
-def ensure_editable(obj: Any, user: Any, domain: str | None = None) -> None:
-    """403 unless the user may change this (already visible) record, by its own domain.
-
-    ``domain`` is kept only for callers not yet moved to ``ensure_may_change_in``.
-    """
-    ensure_may_change_in(obj, user, obj.access_domain if domain is None else domain)
+def ensure_editable(obj: Any, user: Actor) -> None:
+    """403 unless the user may change this (already visible) record, judged by its own domain
+    (``access_domain``); for "may they change records of a kind here?", ``ensure_may_change_in``."""
+    ensure_may_change_in(obj, user, obj.access_domain)
 
 
-def can_edit(obj: Any, user: Any, domain: str | None = None) -> bool:
+def can_edit(obj: Any, user: Actor) -> bool:
     """Whether the user may change this record (by its own domain; see ``ensure_editable``)."""
-    return may_change_in(obj, user, obj.access_domain if domain is None else domain)
+    return may_change_in(obj, user, obj.access_domain)
 
 
-def get_editable_or_403(queryset: Any, user: Any, domain: str | None = None, **lookup: Any) -> Any:
-    """404 outside reach; 403 for a reachable object the user may not change (``domain``: as
-    for ``ensure_editable``)."""
+def get_editable_or_403(queryset: Any, user: Actor, **lookup: Any) -> Any:
+    """404 outside reach; 403 for a reachable object the user may not change (by its own
+    domain, as for ``ensure_editable``)."""
     obj = get_visible_or_404(queryset, user, **lookup)
-    ensure_editable(obj, user, domain)
+    ensure_editable(obj, user)
     return obj
 
 
@@ -432,7 +432,7 @@ def _path_value(obj: Any, path: str) -> Any:
     return value
 
 
-def require_any_role(user: Any, roles: Iterable[str]) -> None:
+def require_any_role(user: Actor, roles: Iterable[str]) -> None:
     """403 unless the user holds one of the roles (for pages with no single object)."""
     if not has_role(user, *roles):
         raise PermissionDenied("Your role does not give access to this page.")

@@ -67,7 +67,7 @@ def home_panel(user: Any, obj: Any = None) -> dict[str, Any] | None:
         .filter(organisation_id__in=reach.organisation_ids, status=BarrierStatus.RAISED)
         .count()
     )
-    organisations = Organisation.objects.editable_by(user, "organisation").order_by("name")
+    organisations = Organisation.objects.editable_by(user).order_by("name")
     return {
         "waiting": waiting,
         "links": [

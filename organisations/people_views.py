@@ -16,9 +16,7 @@ from organisations.models import Organisation
 
 
 def _organisation(request: HttpRequest, ods_code: str) -> Organisation:
-    return get_editable_or_403(
-        Organisation, request.user, "organisation", ods_code=ods_code.upper()
-    )
+    return get_editable_or_403(Organisation, request.user, ods_code=ods_code.upper())
 
 
 def _person(organisation: Organisation, user_id: int) -> people.Person:

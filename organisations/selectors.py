@@ -19,7 +19,7 @@ from django.db.models import Count, Prefetch, Q, QuerySet
 from django.utils import timezone
 
 from culture_of_care import suppression
-from culture_of_care.access import can_edit, edit_reach, has_role, read_reach
+from culture_of_care.access import Domain, can_edit, edit_reach, has_role, may_change_in, read_reach
 from culture_of_care.accounts.roles import PROGRAMME_WIDE
 from organisations.models import (
     CLOSED_BARRIER_STATUSES,
@@ -75,11 +75,11 @@ def can_see_names(user: Any, barrier: Barrier) -> bool:
     """Who raised a barrier and who answered it is for the ward's team, its coach, the
     organisation's middle tier and the programme; executives and leadership coaches see the
     barrier without names."""
-    return can_edit(barrier, user, "qi") or has_role(user, *PROGRAMME_WIDE)
+    return may_change_in(barrier, user, Domain.QI) or has_role(user, *PROGRAMME_WIDE)
 
 
 def can_see_queue(user: Any, organisation: Organisation) -> bool:
-    return can_edit(organisation, user, "organisation") or has_role(user, *PROGRAMME_WIDE)
+    return can_edit(organisation, user) or has_role(user, *PROGRAMME_WIDE)
 
 
 def can_see_board(user: Any, organisation: Organisation) -> bool:

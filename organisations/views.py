@@ -55,9 +55,7 @@ def organisation_detail(request: HttpRequest, ods_code: str) -> HttpResponse:
 @login_required
 def invite_ward_member(request: HttpRequest, ods_code: str) -> HttpResponse:
     """Organisation leads invite ward team members to their own organisation's wards."""
-    organisation = get_editable_or_403(
-        Organisation, request.user, "organisation", ods_code=ods_code.upper()
-    )
+    organisation = get_editable_or_403(Organisation, request.user, ods_code=ods_code.upper())
     form = InviteWardMemberForm(request.POST or None, organisation=organisation)
     if request.method == "POST" and form.is_valid():
         user, created = services.ward_member_invite(

@@ -3,6 +3,9 @@ that work wherever the app is served."""
 
 from __future__ import annotations
 
+import csv
+import io
+
 from django.urls import reverse
 
 
@@ -86,3 +89,15 @@ def test_csv_downloads_start_with_a_utf8_byte_order_mark(client_for, leadership_
     text = body.decode("utf-8-sig")
     assert text.startswith("Date,Kind,")
     assert "Zoë's board culture" in text
+
+
+def test_every_csv_download_neutralises_formula_cells(client_for, leadership_coach, org):
+    """The coaching export goes through the one CSV writer, so a summary a spreadsheet would run
+    as a formula arrives as text, as in the dashboard and equity exports."""
+    from coaching.tests.factories import ExecutiveSessionFactory
+
+    ExecutiveSessionFactory(organisation=org, shared_summary='=HYPERLINK("x")')
+    response = client_for(leadership_coach).get(reverse("coaching:session_export"))
+    rows = list(csv.reader(io.StringIO(response.getvalue().decode("utf-8-sig"))))
+    summaries = [row[rows[0].index("Shared summary")] for row in rows[1:]]
+    assert '\'=HYPERLINK("x")' in summaries

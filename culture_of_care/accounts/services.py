@@ -176,15 +176,13 @@ def invitations_pending(*, limit: int = 500) -> list[int]:
 def invitations_manageable_by(user: Any) -> Any:
     """Invitations this person may resend: a programme admin's all, an organisation lead's those
     of the organisations they may manage (through the one scoping mechanism)."""
-    from django.apps import apps
-
     from culture_of_care.access import is_programme_admin
+    from organisations.models import Organisation
 
-    organisation_model = apps.get_model("organisations", "Organisation")
     invitations = Invitation.objects.select_related("user", "organisation")
     if is_programme_admin(user):
         return invitations
-    managed = organisation_model.objects.editable_by(user, "organisation").values("id")
+    managed = Organisation.objects.editable_by(user).values("id")
     return invitations.filter(organisation_id__in=managed)
 
 

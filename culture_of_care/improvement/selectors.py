@@ -499,7 +499,7 @@ def data_due_for(user: Any, today: date) -> list[DueItem]:
     month, overdue = chase
     deadline = data_deadline(month)
     projects = (
-        Project.objects.editable_by(user, "qi")
+        Project.objects.where_may_change(user, Domain.QI)
         .filter(kind=ProjectKind.WARD, ward__isnull=False)
         .exclude(ward__status="withdrawn")
         .select_related("ward")
@@ -566,7 +566,9 @@ def pdsa_due_for(user: Any, today: date) -> list[DueItem]:
     than ``PDSA_STAGE_STUCK_DAYS``."""
     if not _qi_reach_is_local(user):
         return []
-    cycles = PDSACycle.objects.editable_by(user, "qi").exclude(status=CycleStatus.COMPLETE)
+    cycles = PDSACycle.objects.where_may_change(user, Domain.QI).exclude(
+        status=CycleStatus.COMPLETE
+    )
     items = []
     seen = set()
     for cycle in cycles_needing_study(cycles, today).order_by("planned_end", "id")[:20]:
@@ -628,7 +630,7 @@ def signals_to_review_for(user: Any, today: date) -> list[DueItem]:
         )
     )
     signals = (
-        Signal.objects.editable_by(user, "qi")
+        Signal.objects.editable_by(user)
         .filter(ward_id__in=ward_ids)
         .filter(reviewed_at__isnull=True, detected_at__lt=cutoff, ward__isnull=False)
         .select_related("ward", "measure")

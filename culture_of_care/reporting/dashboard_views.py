@@ -20,7 +20,13 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
 
-from culture_of_care.access import edit_reach, get_editable_or_403, get_visible_or_404
+from culture_of_care.access import (
+    Domain,
+    edit_reach,
+    ensure_may_change_in,
+    get_visible_or_404,
+)
+from culture_of_care.downloads import csv_download
 from culture_of_care.improvement import services, windows
 from culture_of_care.improvement.models import Measure
 from culture_of_care.reporting import chart_adapter, dashboards, exports
@@ -191,7 +197,8 @@ def ward(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def ward_target(request: HttpRequest, pk: int, measure_id: int) -> HttpResponse:
     """Set or clear the ward's own target for a measure, or take it from the ward's aim."""
-    ward_obj = get_editable_or_403(Ward, request.user, "qi", pk=pk)
+    ward_obj = get_visible_or_404(Ward, request.user, pk=pk)
+    ensure_may_change_in(ward_obj, request.user, Domain.QI)
     measure = get_visible_or_404(Measure.objects.national(), request.user, pk=measure_id)
     form = WardTargetForm(request.POST)
     try:
@@ -248,14 +255,11 @@ def _export(request: HttpRequest, level: str, key: str, table: str, fmt: str) ->
     slug = f"{loaded.title}-{table}".lower().replace(" ", "-")
     slug = "".join(c for c in slug if c.isalnum() or c == "-")[:80]
     if fmt == "csv":
-        response = HttpResponse(
-            exports.to_csv(headers, rows), content_type="text/csv; charset=utf-8"
-        )
-    else:
-        response = HttpResponse(
-            exports.to_xlsx(table.capitalize(), headers, rows),
-            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-        )
+        return csv_download(headers, rows, f"{slug}.csv")
+    response = HttpResponse(
+        exports.to_xlsx(table.capitalize(), headers, rows),
+        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    )
     response["Content-Disposition"] = f'attachment; filename="{slug}.{fmt}"'
     return response
 

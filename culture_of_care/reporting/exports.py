@@ -1,34 +1,18 @@
-"""Dashboard tables as CSV (UTF-8 with a BOM, so Excel opens it) and XLSX (openpyxl).
+"""Dashboard tables as rows for CSV (the one writer, ``culture_of_care.downloads``) and XLSX
+(openpyxl).
 
 The same rows the page shows, through the same suppression, for the same people (the views
 resolve the scope exactly as the page does). Cells that a spreadsheet would read as a formula
-(starting ``= + - @``, or a tab or carriage return) are prefixed with an apostrophe.
+are neutralised in both formats (``downloads.neutralise``).
 """
 
 from __future__ import annotations
 
-import csv
 import io
 from collections.abc import Sequence
 from typing import Any
 
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
-
-
-def neutralise(value: Any) -> Any:
-    """A cell that cannot run as a formula: text starting with = + - @ gets a leading '."""
-    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
-        return "'" + value
-    return value
-
-
-def to_csv(headers: Sequence[str], rows: Sequence[Sequence[Any]]) -> bytes:
-    buffer = io.StringIO()
-    writer = csv.writer(buffer)
-    writer.writerow([neutralise(h) for h in headers])
-    for row in rows:
-        writer.writerow([neutralise("" if v is None else v) for v in row])
-    return ("\ufeff" + buffer.getvalue()).encode("utf-8")
+from culture_of_care.downloads import neutralise
 
 
 def to_xlsx(title: str, headers: Sequence[str], rows: Sequence[Sequence[Any]]) -> bytes:

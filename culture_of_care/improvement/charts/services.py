@@ -15,7 +15,6 @@ from collections.abc import Iterable, Sequence
 from datetime import date
 from typing import Any
 
-from django.apps import apps
 from django.db import transaction
 from django.utils import timezone
 
@@ -113,7 +112,7 @@ def signals_refresh(*, organisation_id: int, ward_id: int | None, measure_ids: l
 
 def signals_refresh_all(*, organisation_ids: Iterable[int] | None = None) -> int:
     """Refresh every ward's and organisation's signals (demo seed, bench, a nightly job)."""
-    Ward = apps.get_model("wards", "Ward")  # noqa: N806 - by name: improvement never imports wards
+    from wards.models import Ward  # the tenancy foundation (wards.models imports access only)
 
     measures = list(Measure.objects.filter(is_active=True))
     wards = Ward.objects.all()

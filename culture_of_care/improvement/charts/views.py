@@ -7,7 +7,6 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.apps import apps
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
@@ -17,7 +16,13 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import urlencode
 
-from culture_of_care.access import can_edit, ensure_editable, get_visible_or_404, read_reach
+from culture_of_care.access import (
+    Domain,
+    ensure_editable,
+    get_visible_or_404,
+    may_change_in,
+    read_reach,
+)
 from culture_of_care.improvement.charts import labels, selectors, services
 from culture_of_care.improvement.charts.compute import chart_type_for
 from culture_of_care.improvement.charts.forms import (
@@ -36,10 +41,8 @@ from culture_of_care.improvement.models import (
     Rebase,
     Signal,
 )
-
-# The element apps are reached by model name only (DESIGN.md: improvement never imports them).
-Organisation = apps.get_model("organisations", "Organisation")
-Ward = apps.get_model("wards", "Ward")
+from organisations.models import Organisation
+from wards.models import Ward
 
 SORTABLE = [
     ("measure", "Measure"),
@@ -89,7 +92,7 @@ def ward_place(request: HttpRequest, key: int) -> Place:
         key=ward.pk,
         scope=Scope.for_ward(ward),
         obj=ward,
-        can_edit=can_edit(ward, request.user, "qi"),
+        can_edit=may_change_in(ward, request.user, Domain.QI),
         breadcrumbs=[
             ("Wards", reverse("wards:list")),
             (ward.name, reverse("wards:detail", args=[ward.pk])),
@@ -112,7 +115,7 @@ def organisation_place(request: HttpRequest, key: str) -> Place:
         key=organisation.ods_code,
         scope=Scope.for_organisation(organisation),
         obj=organisation,
-        can_edit=can_edit(organisation, request.user, "qi"),
+        can_edit=may_change_in(organisation, request.user, Domain.QI),
         breadcrumbs=[
             ("Organisations", reverse("organisations:list")),
             (organisation.name, reverse("organisations:detail", args=[organisation.ods_code])),
@@ -404,7 +407,7 @@ def signal_review(request: HttpRequest, pk: int) -> HttpResponse:
     signal = get_visible_or_404(
         Signal.objects.select_related("measure", "ward", "organisation"), request.user, pk=pk
     )
-    ensure_editable(signal, request.user, "qi")
+    ensure_editable(signal, request.user)
     where, place_url = _signal_where(signal)
     cycles = (
         selectors.in_scope(

@@ -13,8 +13,8 @@ from django.utils import timezone
 
 from culture_of_care.access import get_visible_or_404, has_role
 from culture_of_care.accounts.roles import PROGRAMME_WIDE
+from culture_of_care.downloads import csv_download
 from culture_of_care.reporting.equity.selectors import Place, equity_for, ratio_text
-from culture_of_care.reporting.exports import to_csv
 from organisations.models import Organisation, Region
 from wards.models import Ward
 
@@ -106,9 +106,7 @@ def _csv(request: HttpRequest, level: str, key: str | int | None = None) -> Http
                 [place.name, item.measure.name, item.period, row.name]
                 + [row.numerator, row.denominator, rate, ratio]
             )
-    response = HttpResponse(to_csv(headers, rows), content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="equity-{level}.csv"'
-    return response
+    return csv_download(headers, rows, f"equity-{level}.csv")
 
 
 @login_required

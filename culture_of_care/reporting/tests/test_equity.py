@@ -112,7 +112,7 @@ def test_the_csv_has_a_bom_and_the_same_suppression(client_for, ward, org_lead):
         reverse("reporting:equity_organisation_csv", args=[ward.organisation.ods_code])
     )
     assert response.status_code == 200
-    body = response.content.decode("utf-8")
+    body = response.getvalue().decode("utf-8")
     assert body.startswith("\ufeff")
     mixed = [line for line in body.splitlines() if ",Mixed," in line]
     assert mixed and ",*," in mixed[0]
