@@ -116,6 +116,28 @@ def _flag(rows: list[Any], today: date, *, started: bool = True) -> None:
         )
 
 
+def _contact_figures(
+    today: date, key: str, sessions: Any, actions: Any, signals: Any, scores: Any
+) -> dict[str, Any]:
+    """A caseload row's annotations (a ward's or an organisation's, joined on ``key``): last
+    contact, next session, open and overdue actions, signals to review and the latest score."""
+    return {
+        "last_contact": Subquery(
+            sessions.filter(date__lte=today).order_by("-date").values("date")[:1]
+        ),
+        "next_session": Subquery(
+            sessions.filter(next_session_on__gte=today)
+            .order_by("next_session_on")
+            .values("next_session_on")[:1]
+        ),
+        "open_actions": _count(actions, key),
+        "overdue_actions": _count(actions.filter(due_on__lt=today), key),
+        "signals_to_review": _count(signals, key),
+        "latest_score": Subquery(scores.values("score")[:1]),
+        "latest_score_month": Subquery(scores.values("month")[:1]),
+    }
+
+
 def caseload_wards(user: Any) -> list[Ward]:
     """The wards ``user`` coaches, each with last contact, next session, score, actions, signals."""
     today = timezone.localdate()
@@ -132,22 +154,15 @@ def caseload_wards(user: Any) -> list[Ward]:
         .exclude(status=WardStatus.WITHDRAWN)
         .select_related("organisation")
         .annotate(
-            last_contact=Subquery(
-                sessions.filter(date__lte=today).order_by("-date").values("date")[:1]
+            **_contact_figures(
+                today,
+                "ward",
+                sessions,
+                actions,
+                Signal.objects.filter(ward=OuterRef("pk"), reviewed_at__isnull=True),
+                scores,
             ),
-            next_session=Subquery(
-                sessions.filter(next_session_on__gte=today)
-                .order_by("next_session_on")
-                .values("next_session_on")[:1]
-            ),
-            open_actions=_count(actions, "ward"),
-            overdue_actions=_count(actions.filter(due_on__lt=today), "ward"),
-            signals_to_review=_count(
-                Signal.objects.filter(ward=OuterRef("pk"), reviewed_at__isnull=True), "ward"
-            ),
-            latest_score=Subquery(scores.values("score")[:1]),
             latest_score_by=Subquery(scores.values("scored_by")[:1]),
-            latest_score_month=Subquery(scores.values("month")[:1]),
         )
         .order_by("organisation__name", "name")
     )
@@ -175,24 +190,16 @@ def _organisation_rows(org_ids: set[int], kinds: tuple[str, ...], user: Any) -> 
         Organisation.objects.visible_to(user)
         .filter(id__in=org_ids)
         .annotate(
-            last_contact=Subquery(
-                sessions.filter(date__lte=today).order_by("-date").values("date")[:1]
-            ),
-            next_session=Subquery(
-                sessions.filter(next_session_on__gte=today)
-                .order_by("next_session_on")
-                .values("next_session_on")[:1]
-            ),
-            open_actions=_count(actions, "organisation"),
-            overdue_actions=_count(actions.filter(due_on__lt=today), "organisation"),
-            signals_to_review=_count(
+            **_contact_figures(
+                today,
+                "organisation",
+                sessions,
+                actions,
                 Signal.objects.filter(
                     organisation=OuterRef("pk"), ward__isnull=True, reviewed_at__isnull=True
                 ),
-                "organisation",
-            ),
-            latest_score=Subquery(scores.values("score")[:1]),
-            latest_score_month=Subquery(scores.values("month")[:1]),
+                scores,
+            )
         )
         .order_by("name")
     )

@@ -76,14 +76,7 @@ class BarrierSerializer(serializers.ModelSerializer):
             "id",
             "organisation",
             "ward",
-            "title",
-            "description",
-            "kind",
-            "impact",
-            "commitments",
-            "blocked_idea",
-            "blocked_cycle",
-            "with_lived_experience",
+            *Barrier.RAISED_FIELDS,
             "status",
             "raised_by",
             "raised_at",
@@ -99,22 +92,7 @@ class BarrierSerializer(serializers.ModelSerializer):
             "escalated",
             "steps",
         ]
-        read_only_fields = [
-            f
-            for f in fields
-            if f
-            not in {
-                "ward",
-                "title",
-                "description",
-                "kind",
-                "impact",
-                "commitments",
-                "blocked_idea",
-                "blocked_cycle",
-                "with_lived_experience",
-            }
-        ]
+        read_only_fields = [f for f in fields if f not in {"ward", *Barrier.RAISED_FIELDS}]
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

@@ -37,16 +37,7 @@ class BarrierRaiseForm(forms.ModelForm):
 
     class Meta:
         model = Barrier
-        fields = [
-            "title",
-            "description",
-            "kind",
-            "impact",
-            "commitments",
-            "blocked_idea",
-            "blocked_cycle",
-            "with_lived_experience",
-        ]
+        fields = list(Barrier.RAISED_FIELDS)
         labels = {
             "commitments": "Which Culture of Care commitments does it touch? (optional)",
             "blocked_idea": "Change idea it blocks (optional)",

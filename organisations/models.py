@@ -143,6 +143,18 @@ class BarrierQuerySet(TenantQuerySet):
 class Barrier(TenantModel):
     """Something the organisation does (or fails to do) that makes a ward's improvement harder."""
 
+    # What the ward says when it raises a barrier (the form and the API); the rest is the loop's.
+    RAISED_FIELDS = (
+        "title",
+        "description",
+        "kind",
+        "impact",
+        "commitments",
+        "blocked_idea",
+        "blocked_cycle",
+        "with_lived_experience",
+    )
+
     organisation = models.ForeignKey(
         Organisation, on_delete=models.CASCADE, related_name="barriers"
     )
