@@ -14,6 +14,17 @@ from culture_of_care.notifications import services
 
 RETRY_ON = services.TRANSIENT_ERRORS
 
+# The planning jobs (plan and sweep) only read the database and queue chunks: they retry a
+# database blip and stop well inside a minute and a half.
+PLANNING_JOB = {
+    "acks_late": True,
+    "autoretry_for": (OperationalError, InterfaceError),
+    "retry_backoff": 5,
+    "max_retries": 5,
+    "soft_time_limit": 60,
+    "time_limit": 90,
+}
+
 
 @shared_task(
     bind=True,
@@ -32,28 +43,14 @@ def send_digest_chunk(self, user_ids: list[int], day: str) -> int:
     return services.digest_send_chunk(user_ids=user_ids, day=date.fromisoformat(day)).sent
 
 
-@shared_task(
-    acks_late=True,
-    autoretry_for=(OperationalError, InterfaceError),
-    retry_backoff=5,
-    max_retries=5,
-    soft_time_limit=60,
-    time_limit=90,
-)
+@shared_task(**PLANNING_JOB)
 def plan_digests(day: str | None = None) -> int:
     """Fan out today's digests: one sending task per chunk of people."""
     when = date.fromisoformat(day) if day else timezone.localdate()
     return services.digest_plan(day=when)
 
 
-@shared_task(
-    acks_late=True,
-    autoretry_for=(OperationalError, InterfaceError),
-    retry_backoff=5,
-    max_retries=5,
-    soft_time_limit=60,
-    time_limit=90,
-)
+@shared_task(**PLANNING_JOB)
 def sweep_digests() -> int:
     """Queue again anyone due today whose digest is unsent (a lost job, a relay that failed);
     nothing before the morning's send time."""

@@ -21,7 +21,7 @@ from culture_of_care.access import (
     ensure_editable,
     get_visible_or_404,
     may_change_in,
-    read_reach,
+    reaches_whole_organisation,
 )
 from culture_of_care.improvement.charts import labels, selectors, services
 from culture_of_care.improvement.charts.compute import chart_type_for
@@ -104,8 +104,7 @@ def ward_place(request: HttpRequest, key: int) -> Place:
 
 def organisation_place(request: HttpRequest, key: str) -> Place:
     organisation = get_visible_or_404(Organisation, request.user, ods_code=str(key).upper())
-    reach = read_reach(request.user)
-    if not (reach.everything or organisation.pk in reach.organisation_ids):
+    if not reaches_whole_organisation(request.user, organisation):
         # Reached only through one ward: the organisation's totals include wards they cannot see.
         raise PermissionDenied(
             "Organisation charts are for people who work across the organisation."
