@@ -540,6 +540,9 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {
     # How often a worker looks for such jobs: every 30 seconds.
     "unacked_restore_interval": env.int("CELERY_UNACKED_RESTORE_INTERVAL", default=30),
     "unacked_restore_throttle": 1,
+    # A worker restoring those jobs holds a lock in Redis; if it dies holding it, no worker can
+    # restore anything until the lock expires (kombu's default is five minutes).
+    "unacked_mutex_expire": env.int("CELERY_UNACKED_MUTEX_EXPIRE", default=60),
 }
 CELERY_TASK_DEFAULT_QUEUE = env.str("CELERY_TASK_DEFAULT_QUEUE", default="celery")
 CELERY_BEAT_SCHEDULE["digest-plan"] = {

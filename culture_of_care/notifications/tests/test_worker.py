@@ -60,6 +60,8 @@ class Workers:
             "TEST_EMAIL_FILE_PATH": str(self.outbox),
             "CELERY_VISIBILITY_TIMEOUT": "4",
             "CELERY_UNACKED_RESTORE_INTERVAL": "1",
+            # A worker killed while holding kombu's restore lock must not block the next one.
+            "CELERY_UNACKED_MUTEX_EXPIRE": "3",
             "NOTIFICATIONS_CLAIM_STALE_SECONDS": "3",
             **env,
         }
@@ -210,11 +212,6 @@ def test_a_mail_failure_is_retried_and_sends_once(tmp_path, producer, people):
     assert len(list(workers.outbox.glob("open-*"))) == 2
 
 
-@pytest.mark.xfail(
-    reason="Redelivery to a second worker after SIGKILL is not yet reliable on this machine "
-    "(issue 14 stays open for it); the sent-log still prevents a second copy.",
-    strict=False,
-)
 def test_a_worker_killed_mid_batch_loses_nothing_and_sends_nothing_twice(
     tmp_path, producer, people
 ):
