@@ -28,6 +28,7 @@ from culture_of_care.improvement.models import (
     DriverNode,
     NodeKind,
     PDSACycle,
+    TheoryLevel,
     TheoryStatus,
 )
 from organisations.models import Organisation
@@ -192,9 +193,14 @@ class SessionForm(forms.ModelForm):
             .select_related("organisation")
             .order_by("organisation__name", "name")
         )
-        self.fields["executives"].label_from_instance = lambda e: (
-            f"{e.name}, {e.job_title} ({e.organisation.name})"
-        )
+        self.fields["executives"].label_from_instance = lambda e: f"{e.name}, {e.job_title}"
+        chosen_org = self._chosen("organisation")
+        if chosen_org:
+            # Only the chosen organisation's executives (and any already on this session).
+            narrowed = Q(organisation_id=chosen_org)
+            if self.instance.pk:
+                narrowed |= Q(pk__in=self.instance.executives.values("pk"))
+            self.fields["executives"].queryset = self.fields["executives"].queryset.filter(narrowed)
         self.fields["topics"].queryset = (
             DriverNode.objects.filter(
                 theory__status=TheoryStatus.PUBLISHED,
@@ -203,9 +209,7 @@ class SessionForm(forms.ModelForm):
             .select_related("theory")
             .order_by("theory__level", "order", "id")
         )
-        self.fields["topics"].label_from_instance = lambda n: (
-            f"{n.text} ({n.theory.get_level_display().lower()})"
-        )
+        self.fields["topics"].label_from_instance = lambda n: n.text
         self.fields["commitments"].queryset = Commitment.objects.order_by("number")
         self.fields["pdsa_cycles"].queryset = self._cycle_queryset(wards)
         self.fields["pdsa_cycles"].label_from_instance = lambda c: (
@@ -230,6 +234,27 @@ class SessionForm(forms.ModelForm):
             del self.fields["other_coaches"]
         for name, field in self.fields.items():
             field.kinds = " ".join(sorted(FIELD_KINDS.get(name, SessionKind.values)))
+
+    def topic_groups(self) -> list[dict[str, Any]]:
+        """The topics' checkboxes by the level of their change theory (ward, organisation,
+        risk), each group collapsed unless something in it is ticked."""
+        if "topics" not in self.fields:
+            return []
+        groups = _groups(self["topics"], lambda node: node.theory.get_level_display())
+        order = [label for _, label in TheoryLevel.choices]
+        return sorted(
+            groups, key=lambda g: order.index(g["legend"]) if g["legend"] in order else 99
+        )
+
+    def executive_groups(self) -> list[dict[str, Any]]:
+        """The executives' checkboxes by organisation; the page hides other organisations'."""
+        if "executives" not in self.fields:
+            return []
+        return _groups(
+            self["executives"],
+            lambda e: e.organisation.name,
+            key=lambda e: e.organisation_id,
+        )
 
     def _chosen(self, name: str) -> Any:
         value = self.data.get(name) if self.is_bound else self.initial.get(name)
@@ -394,6 +419,22 @@ class SessionForm(forms.ModelForm):
         if "other_coaches" in self.fields:
             relations["coaches"] = [self.user, *(self.cleaned_data.get("other_coaches") or [])]
         return relations
+
+
+def _groups(bound: forms.BoundField, label: Any, key: Any = None) -> list[dict[str, Any]]:
+    """A checkbox field's options in groups, in the queryset's order: each group has its
+    ``legend``, ``key``, ``options`` (the bound subwidgets) and whether one is ``checked``."""
+    groups: dict[Any, dict[str, Any]] = {}
+    for option in bound.subwidgets:
+        instance = option.data["value"].instance
+        name = label(instance)
+        group_key = key(instance) if key else name
+        group = groups.setdefault(
+            group_key, {"legend": name, "key": group_key, "options": [], "checked": False}
+        )
+        group["options"].append(option)
+        group["checked"] = group["checked"] or bool(option.data["selected"])
+    return list(groups.values())
 
 
 class ActionForm(forms.Form):

@@ -56,10 +56,24 @@ def session_save_draft(
     ward: Any | None,
     kind: str,
     data: dict[str, list[str]],
-) -> CoachingSession:
-    """Keep a half-filled session form as the actor's draft (created or updated)."""
+) -> CoachingSession | None:
+    """Keep a half-filled session form as the actor's draft (created or updated).
+
+    Returns None when the draft was logged or deleted meanwhile: an autosave that arrives
+    late must never turn a logged session back into a draft. The draft's row is locked, so
+    ``session_log`` of the same draft waits for this save or this save sees it logged.
+    """
     if session is None:
         session = CoachingSession(created_by=actor, status=SessionStatus.DRAFT)
+    else:
+        current = (
+            CoachingSession.objects.select_for_update()
+            .filter(pk=session.pk, status=SessionStatus.DRAFT)
+            .first()
+        )
+        if current is None:
+            return None
+        session = current
     session.organisation = organisation
     session.ward = ward
     session.kind = kind
@@ -91,9 +105,12 @@ def session_log(
     (description, owner, owner_role, due_on). The actor is always among the coaches.
     """
     created = session is None
-    was_draft = session is not None and session.is_draft
     if session is None:
         session = CoachingSession(created_by=actor)
+    else:
+        # Waits for an autosave of this draft that is being written (see session_save_draft).
+        CoachingSession.objects.select_for_update().filter(pk=session.pk).first()
+    was_draft = session.is_draft
     session.organisation = organisation
     session.ward = ward
     for name, value in values.items():

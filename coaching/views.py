@@ -2,12 +2,18 @@
 
 from __future__ import annotations
 
+import re
+import secrets
+import string
 from typing import Any
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
+from django.db import connection, transaction
 from django.forms.utils import ErrorDict, ErrorList
 from django.http import (
     Http404,
@@ -277,11 +283,62 @@ def _save_draft(request: HttpRequest, form: SessionForm, draft: Any) -> tuple[An
         kind=kind,
         data=data,
     )
+    if draft is None:
+        return None, ALREADY_LOGGED
     saved = f"Draft saved at {timezone.localtime():%H:%M}. You can leave this page and continue "
     saved += "later."
     if dropped:
         saved += " Something that looks like an NHS number was not saved: remove it."
     return draft, saved
+
+
+# --- One form, one draft ---------------------------------------------------------------------
+# Each session form carries a random ``form_key``, kept in its draft. Autosave and "log the
+# session" find the form's draft by it even when the page has not yet heard the draft's id
+# (an autosave still on its way when the coach presses the button), so a form never leaves a
+# second, stray draft behind; a key whose session was logged starts no new draft.
+
+# Letters only: a key is kept in the draft, and digits could look like an NHS number to the
+# guard that keeps those out of drafts.
+FORM_KEY = re.compile(r"^[a-z]{32}$")
+# pg_advisory_xact_lock(namespace, user id): one person's session-form requests, one at a time.
+SESSION_FORM_LOCK_NAMESPACE = 15_013
+ALREADY_LOGGED = "This draft has already been logged or deleted."
+
+
+def _form_key(request: HttpRequest) -> str:
+    """The form's key from the request, or a new one for a new form."""
+    key = request.POST.get("form_key", "") if request.method == "POST" else ""
+    if FORM_KEY.match(key):
+        return key
+    return "".join(secrets.choice(string.ascii_lowercase) for _ in range(32))
+
+
+def _posted_form_key(request: HttpRequest) -> str | None:
+    key = request.POST.get("form_key", "")
+    return key if FORM_KEY.match(key) else None
+
+
+def _logged_marker(user: Any, key: str) -> str:
+    return f"coaching:form-logged:{user.pk}:{key}"
+
+
+def _hold_session_form_lock(user: Any) -> None:
+    """Until the transaction ends, this person's other session-form requests wait."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT pg_advisory_xact_lock(%s, %s)", [SESSION_FORM_LOCK_NAMESPACE, user.pk]
+        )
+
+
+def _draft_of_form(request: HttpRequest, key: str | None) -> Any:
+    if key is None:
+        return None
+    return (
+        CoachingSession.objects.visible_to(request.user)
+        .filter(created_by=request.user, status=SessionStatus.DRAFT, draft_data__form_key=[key])
+        .first()
+    )
 
 
 def _own_draft(request: HttpRequest, pk: Any) -> Any:
@@ -343,6 +400,9 @@ def _session_page(request: HttpRequest, session: CoachingSession | None) -> Http
                 relations=form.relations(),
                 actions=formset.new_actions(),
             )
+            key = _posted_form_key(request)
+            if key is not None:
+                cache.set(_logged_marker(user, key), logged.pk, settings.COACHING_FORM_KEY_SECONDS)
             messages.success(request, "Session logged.")
             return redirect("coaching:session_detail", pk=logged.pk)
         return _render_session_form(request, form, formset, session)
@@ -385,6 +445,7 @@ def _render_session_form(
             "session": session,
             "is_draft": session is None or session.is_draft,
             "other_drafts": drafts,
+            "form_key": _form_key(request),
             "has_errors": bool(form.errors) or bool(formset.total_error_count()),
             "confidential_kinds": " ".join(
                 sorted([SessionKind.EXECUTIVE, SessionKind.REVERSE_MENTORING])
@@ -395,12 +456,16 @@ def _render_session_form(
 
 @login_required
 def session_new(request: HttpRequest) -> HttpResponse:
-    if request.method == "POST" and request.POST.get("draft"):
+    if request.method != "POST":
+        return _session_page(request, None)
+    with transaction.atomic():
+        # One at a time with this person's autosaves: each sees what the other did.
+        _hold_session_form_lock(request.user)
         # A draft that autosave already created: carry on with it rather than make another.
-        draft = _own_draft(request, request.POST["draft"])
-        if draft is not None:
-            return _session_page(request, draft)
-    return _session_page(request, None)
+        draft = _own_draft(request, request.POST.get("draft"))
+        if draft is None:
+            draft = _draft_of_form(request, _posted_form_key(request))
+        return _session_page(request, draft)
 
 
 @login_required
@@ -424,16 +489,20 @@ def session_autosave(request: HttpRequest) -> HttpResponse:
     """Keep the half-filled form as a draft as the coach types (htmx; answers a fragment)."""
     if not allowed_kinds(request.user):
         raise PermissionDenied("Your role does not log coaching sessions.")
-    draft = _own_draft(request, request.POST.get("draft"))
-    if draft is None and request.POST.get("draft"):
-        # The draft was logged or deleted meanwhile (a late autosave): never start another.
-        return render(
-            request,
-            "coaching/_autosave_status.html",
-            {"note": "This draft has already been logged or deleted.", "draft": None},
-        )
-    form = SessionForm(request.POST, user=request.user, instance=draft, logging=False)
-    draft, note = _save_draft(request, form, draft)
+    late = render(request, "coaching/_autosave_status.html", {"note": ALREADY_LOGGED})
+    with transaction.atomic():
+        _hold_session_form_lock(request.user)
+        draft = _own_draft(request, request.POST.get("draft"))
+        if draft is None and request.POST.get("draft"):
+            # The draft was logged or deleted meanwhile (a late autosave): never start another.
+            return late
+        key = _posted_form_key(request)
+        if draft is None and key is not None:
+            if cache.get(_logged_marker(request.user, key)):
+                return late  # this form's session was logged before its autosave arrived
+            draft = _draft_of_form(request, key)
+        form = SessionForm(request.POST, user=request.user, instance=draft, logging=False)
+        draft, note = _save_draft(request, form, draft)
     return render(request, "coaching/_autosave_status.html", {"note": note, "draft": draft})
 
 

@@ -33,10 +33,17 @@ def register(page: str, template: str, context: PanelContext, order: int = 100) 
     panels.sort(key=lambda p: p.order)
 
 
-def render_context(page: str, user: Any, obj: Any = None) -> list[dict[str, Any]]:
-    """The panels to show on ``page`` for ``user``, each with its template and context."""
+def render_context(
+    page: str, user: Any, obj: Any = None, only: set[str] | None = None
+) -> list[dict[str, Any]]:
+    """The panels to show on ``page`` for ``user``, each with its template and context.
+
+    ``only`` names the templates a page wants (a role's home shows its own work); the others
+    are not asked, so they cost no queries."""
     shown = []
     for panel in _panels.get(page, []):
+        if only is not None and panel.template not in only:
+            continue
         context = panel.context(user, obj)
         if context is not None:
             shown.append({"template": panel.template, **context})

@@ -42,39 +42,26 @@ def programme_overview(user: Any) -> dict[str, Any]:
     }
 
 
-def _with_data_entry(user: Any, wards: list[Ward]) -> list[Ward]:
-    """Each ward with ``data_project_id``: where "enter this month's data" goes, if anywhere."""
-    from culture_of_care.improvement.models import Project, ProjectKind
-
-    projects = dict(
-        Project.objects.visible_to(user)
-        .filter(ward__in=wards, kind=ProjectKind.WARD)
-        .order_by("id")  # the newest project wins
-        .values_list("ward_id", "id")
-    )
-    for ward in wards:
-        ward.data_project_id = projects.get(ward.id)
-    return wards
-
-
 def home_for(user: Any) -> dict[str, Any]:
-    """Which home page this person sees, and what is on it."""
+    """Which home page this person sees, and what is on it: one kind per person, the role
+    with the widest work first (culture_of_care/homes.py gathers each kind's sections)."""
+    from culture_of_care import homes
+
     reach = read_reach(user)
     if has_role(user, *PROGRAMME_WIDE):
         return {"kind": "programme", **programme_overview(user)}
+    if has_role(user, Role.ORGANISATION_LEAD):
+        return {"kind": "organisation", **homes.organisation_home(user)}
+    if has_role(user, Role.LEADERSHIP_COACH):
+        return {"kind": "leadership_coach", **homes.leadership_coach_home(user)}
+    if has_role(user, Role.RISK_LEAD):
+        return {"kind": "risk", **homes.risk_home(user)}
     wards = Ward.objects.visible_to(user).select_related("organisation", "service_type")
-    if has_role(user, Role.EXECUTIVE) and not has_role(
-        user, Role.ORGANISATION_LEAD, Role.LEADERSHIP_COACH, Role.RISK_LEAD, Role.QI_COACH
-    ):
-        # An executive comes for their own coaching (the panel on their home page).
-        return {"kind": "executive", "organisations": Organisation.objects.visible_to(user)}
-    if has_role(
-        user, Role.ORGANISATION_LEAD, Role.LEADERSHIP_COACH, Role.EXECUTIVE, Role.RISK_LEAD
-    ):
-        organisations = Organisation.objects.visible_to(user).annotate(ward_total=Count("wards"))
-        return {"kind": "organisation", "organisations": organisations, "wards": wards}
     if has_role(user, Role.QI_COACH):
         return {"kind": "coach", "wards": wards}
+    if has_role(user, Role.EXECUTIVE):
+        # An executive comes for their own coaching (the panel on their home page).
+        return {"kind": "executive", "organisations": Organisation.objects.visible_to(user)}
     if reach.ward_ids:
-        return {"kind": "ward", "wards": _with_data_entry(user, list(wards))}
+        return {"kind": "ward", **homes.ward_home(user, list(wards))}
     return {"kind": "none"}

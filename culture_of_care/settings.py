@@ -556,6 +556,15 @@ CELERY_BEAT_SCHEDULE["digest-sweep"] = {
 }
 # --- end of reminders settings -------------------------------------------------------------
 
+# --- Home pages and the coaching session form (issue 15, items 11 and 13) ---------------------
+# Wards or organisations shown in full (charts at a glance) on a home page; the rest are links.
+HOME_WARDS_AT_A_GLANCE = env.int("HOME_WARDS_AT_A_GLANCE", default=3)
+# Longest list (overdue actions, sessions due, self-assessments due) a home page shows.
+HOME_LIST_LIMIT = env.int("HOME_LIST_LIMIT", default=10)
+# A logged session form's key is remembered this long, so a late autosave starts no new draft.
+COACHING_FORM_KEY_SECONDS = env.int("COACHING_FORM_KEY_SECONDS", default=24 * 60 * 60)
+# --- end of home pages settings ---------------------------------------------------------------
+
 if TESTING:
     # A real worker started by the tests writes to a file-based outbox named here.
     EMAIL_BACKEND = env.str(

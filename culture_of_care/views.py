@@ -11,12 +11,28 @@ from django.shortcuts import render
 
 from culture_of_care import panels, selectors
 
+# The shared home panels each kind of home shows (None: every panel that has something). The
+# other homes hold their own work (culture_of_care/homes.py), not every app's counts.
+HOME_PANELS: dict[str, set[str] | None] = {
+    "programme": None,
+    "coach": None,
+    "organisation": {"reporting/panels/dashboard.html"},
+    "leadership_coach": set(),
+    "risk": set(),
+    "executive": {"coaching/panel_coachee.html"},
+    "ward": {"improvement/panel_home.html"},
+    "none": set(),
+}
+
 
 @login_required
 def home(request: HttpRequest) -> HttpResponse:
-    """Each role lands on its own home: coach, ward member, organisation lead, programme."""
+    """Each role lands on its own home, with its own work (``selectors.home_for``)."""
     context = selectors.home_for(request.user)
-    context["panels"] = panels.render_context("home", request.user)
+    shown = HOME_PANELS.get(context["kind"], set())
+    context["panels"] = panels.render_context(
+        "home", request.user, only=None if shown is None else shown
+    )
     return render(request, f"home/{context['kind']}.html", context)
 
 

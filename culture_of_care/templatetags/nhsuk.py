@@ -35,6 +35,18 @@ def _kind(widget: forms.Widget) -> str:
 _WIDTHS = {"width-2": 2, "width-3": 3, "width-4": 4, "width-5": 5, "width-10": 10, "width-20": 20}
 
 
+def _single_choice(field: forms.BoundField) -> tuple[str, str] | None:
+    """The one answer of a required radio group that offers only one: nothing to choose, so
+    the page states it (and sends it) instead of showing a lone radio button."""
+    if not field.field.required:
+        return None
+    choices = [(value, label) for value, label in field.field.choices if value not in ("", None)]
+    if len(choices) != 1:
+        return None
+    value, label = choices[0]
+    return str(value), str(label)
+
+
 @register.inclusion_tag("includes/field.html")
 def nhsuk_field(
     field: forms.BoundField, label_size: str = "", width: str = "", inline: bool = False
@@ -45,6 +57,7 @@ def nhsuk_field(
         _no_dashes(field.field)
     input_type = getattr(widget, "input_type", "text")
     return {
+        "single_choice": _single_choice(field) if kind == "radios" else None,
         "field": field,
         "kind": kind,
         "input_type": input_type,

@@ -8,8 +8,26 @@
   }
 
   function chosenKind() {
-    var checked = form.querySelector('input[name="kind"]:checked');
+    // A radio group, or a hidden input when the person logs only one kind of session.
+    var checked = form.querySelector(
+      'input[name="kind"]:checked, input[name="kind"][type="hidden"]'
+    );
     return checked ? checked.value : "";
+  }
+
+  // Executives: only those of the chosen organisation (the server narrows them too).
+  function narrowExecutives() {
+    var organisation = form.querySelector('select[name="organisation"]');
+    var chosen = organisation ? organisation.value : "";
+    form.querySelectorAll('[data-group-by="organisation"] [data-group]').forEach(function (group) {
+      var shown = chosen === "" || group.getAttribute("data-group") === chosen;
+      group.hidden = !shown;
+      if (!shown) {
+        group.querySelectorAll("input[type=checkbox]").forEach(function (box) {
+          box.checked = false;
+        });
+      }
+    });
   }
 
   function showFieldsForKind() {
@@ -23,8 +41,12 @@
     if (event.target.name === "kind") {
       showFieldsForKind();
     }
+    if (event.target.name === "organisation") {
+      narrowExecutives();
+    }
   });
   showFieldsForKind();
+  narrowExecutives();
 
   // Actions: add a row without reloading the page.
   var addButton = document.getElementById("add-action");
@@ -95,6 +117,7 @@
       });
     });
     showFieldsForKind();
+    narrowExecutives();
   }
   if (storage && key) {
     var isNew = key.slice(-4) === ":new";

@@ -44,12 +44,14 @@ from culture_of_care.improvement.models import (
 from organisations.models import Organisation
 from wards.models import Ward
 
+# The summary's columns in order: the Making Data Count icons come straight after the measure,
+# so a phone shows them without scrolling (templates/charts/summary_table.html).
 SORTABLE = [
     ("measure", "Measure"),
-    ("latest", "Latest"),
-    ("mean", "Mean"),
     ("variation", "Variation"),
     ("assurance", "Assurance"),
+    ("latest", "Latest"),
+    ("mean", "Mean"),
 ]
 
 
