@@ -64,6 +64,8 @@ class Snapshot(TenantModel):
             models.UniqueConstraint(fields=["kind", "key"], name="unique_snapshot"),
         ]
         indexes = [
+            # Tenant index (issue 18): its common filter, led by the organisation.
+            models.Index(fields=["organisation", "kind"]),
             models.Index(fields=["kind", "region"]),
             models.Index(fields=["kind", "organisation"]),
         ]
