@@ -196,8 +196,29 @@ def load_region(user: Any, code: str, filters: Filters) -> Loaded:
 def _filtered(
     user: Any, level: str, key: str, title: str, filters: Filters, crumbs: list
 ) -> Loaded:
-    """Figures for a filtered view: the matching ward and organisation rows, summed in memory
-    exactly as the refresh sums them."""
+    """Figures for a filtered view: its stored snapshot (issue 18), which the refresh sums from
+    the matching ward rows; with more filters than are stored, or before the refresh has seen
+    these wards, the matching ward and organisation rows summed now, in the same way."""
+    values = {name: getattr(filters, name) for name in services.FILTER_FIELDS}
+    active = sum(1 for value in values.values() if value)
+    if active <= services.precomputed_filters():
+        row = (
+            _visible(user)
+            .filter(kind=SnapshotKind.FILTERED, key=services.filter_key(values))
+            .values_list("payload", "computed_at")
+            .first()
+        )
+        if row is not None:
+            national, _ = _national_rates()
+            payload, computed = row
+            return Loaded(level, key, title, payload, computed, national, None, crumbs, filters)
+    return _summed_now(user, level, key, title, filters, crumbs)
+
+
+def _summed_now(
+    user: Any, level: str, key: str, title: str, filters: Filters, crumbs: list
+) -> Loaded:
+    """A filtered view summed from its matching ward and organisation rows, as the refresh does."""
     wards = _visible(user).filter(kind=SnapshotKind.WARD)
     orgs = _visible(user).filter(kind=SnapshotKind.ORGANISATION)
     for name in ("region", "provider_type", "service_type", "cohort"):

@@ -28,6 +28,9 @@ class SnapshotKind(models.TextChoices):
     REGION = "region", "Region"
     ORGANISATION = "organisation", "Organisation"
     WARD = "ward", "Ward"
+    # A national or regional view narrowed by up to ``REPORTING_PRECOMPUTED_FILTERS`` filters
+    # (region, provider type, service type, cohort), keyed like ``r:Y56|s:10`` (issue 18).
+    FILTERED = "filtered", "Filtered"
 
 
 class SnapshotQuerySet(TenantQuerySet):
