@@ -5,29 +5,36 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('coaching', '0002_coachingsession_barriers'),
-        ('organisations', '0003_tenant_indexes'),
-        ('wards', '0002_service_types'),
+        ("coaching", "0002_coachingsession_barriers"),
+        ("organisations", "0003_tenant_indexes"),
+        ("wards", "0002_service_types"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.AddIndex(
-            model_name='action',
-            index=models.Index(fields=['organisation', 'status', 'due_on'], name='coaching_ac_organis_e69e9a_idx'),
+            model_name="action",
+            index=models.Index(
+                fields=["organisation", "status", "due_on"], name="coaching_ac_organis_e69e9a_idx"
+            ),
         ),
         migrations.AddIndex(
-            model_name='coachpair',
-            index=models.Index(fields=['organisation', 'starts_on'], name='coaching_co_organis_b56060_idx'),
+            model_name="coachpair",
+            index=models.Index(
+                fields=["organisation", "starts_on"], name="coaching_co_organis_b56060_idx"
+            ),
         ),
         migrations.AddIndex(
-            model_name='executive',
-            index=models.Index(fields=['organisation', 'name'], name='coaching_ex_organis_8c74b9_idx'),
+            model_name="executive",
+            index=models.Index(
+                fields=["organisation", "name"], name="coaching_ex_organis_8c74b9_idx"
+            ),
         ),
         migrations.AddIndex(
-            model_name='wardcoachassignment',
-            index=models.Index(fields=['organisation', 'ward'], name='coaching_wa_organis_76176b_idx'),
+            model_name="wardcoachassignment",
+            index=models.Index(
+                fields=["organisation", "ward"], name="coaching_wa_organis_76176b_idx"
+            ),
         ),
     ]

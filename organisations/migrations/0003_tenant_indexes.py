@@ -5,17 +5,18 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('improvement', '0005_tenant_indexes'),
-        ('organisations', '0002_barriers'),
-        ('wards', '0002_service_types'),
+        ("improvement", "0005_tenant_indexes"),
+        ("organisations", "0002_barriers"),
+        ("wards", "0002_service_types"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.AddIndex(
-            model_name='barrierstep',
-            index=models.Index(fields=['organisation', 'created_at'], name='organisatio_organis_e8f4bb_idx'),
+            model_name="barrierstep",
+            index=models.Index(
+                fields=["organisation", "created_at"], name="organisatio_organis_e8f4bb_idx"
+            ),
         ),
     ]

@@ -5,25 +5,30 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('improvement', '0005_tenant_indexes'),
-        ('organisations', '0003_tenant_indexes'),
-        ('risk', '0002_milestone_definitions'),
+        ("improvement", "0005_tenant_indexes"),
+        ("organisations", "0003_tenant_indexes"),
+        ("risk", "0002_milestone_definitions"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.AddIndex(
-            model_name='practiceexample',
-            index=models.Index(fields=['organisation', 'published'], name='risk_practi_organis_f71b40_idx'),
+            model_name="practiceexample",
+            index=models.Index(
+                fields=["organisation", "published"], name="risk_practi_organis_f71b40_idx"
+            ),
         ),
         migrations.AddIndex(
-            model_name='riskparticipation',
-            index=models.Index(fields=['organisation', 'cohort'], name='risk_riskpa_organis_820648_idx'),
+            model_name="riskparticipation",
+            index=models.Index(
+                fields=["organisation", "cohort"], name="risk_riskpa_organis_820648_idx"
+            ),
         ),
         migrations.AddIndex(
-            model_name='selfassessmentrating',
-            index=models.Index(fields=['organisation', 'assessment'], name='risk_selfas_organis_fa188d_idx'),
+            model_name="selfassessmentrating",
+            index=models.Index(
+                fields=["organisation", "assessment"], name="risk_selfas_organis_fa188d_idx"
+            ),
         ),
     ]

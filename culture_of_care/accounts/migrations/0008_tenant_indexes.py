@@ -4,20 +4,23 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('accounts', '0007_invitation_site_url'),
-        ('organisations', '0002_barriers'),
-        ('wards', '0002_service_types'),
+        ("accounts", "0007_invitation_site_url"),
+        ("organisations", "0002_barriers"),
+        ("wards", "0002_service_types"),
     ]
 
     operations = [
         migrations.AddIndex(
-            model_name='invitation',
-            index=models.Index(fields=['organisation', 'created_at'], name='accounts_in_organis_a6dc08_idx'),
+            model_name="invitation",
+            index=models.Index(
+                fields=["organisation", "created_at"], name="accounts_in_organis_a6dc08_idx"
+            ),
         ),
         migrations.AddIndex(
-            model_name='roleassignment',
-            index=models.Index(fields=['organisation', 'role'], name='accounts_ro_organis_362c05_idx'),
+            model_name="roleassignment",
+            index=models.Index(
+                fields=["organisation", "role"], name="accounts_ro_organis_362c05_idx"
+            ),
         ),
     ]

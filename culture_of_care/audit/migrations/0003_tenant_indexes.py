@@ -5,16 +5,17 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('audit', '0002_audit_history_outlives_organisations_and_people'),
-        ('organisations', '0003_tenant_indexes'),
+        ("audit", "0002_audit_history_outlives_organisations_and_people"),
+        ("organisations", "0003_tenant_indexes"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.AddIndex(
-            model_name='auditentry',
-            index=models.Index(fields=['organisation', 'at'], name='audit_audit_organis_a3ef41_idx'),
+            model_name="auditentry",
+            index=models.Index(
+                fields=["organisation", "at"], name="audit_audit_organis_a3ef41_idx"
+            ),
         ),
     ]

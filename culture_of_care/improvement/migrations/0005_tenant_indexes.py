@@ -5,49 +5,66 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('improvement', '0004_chart_settings_target'),
-        ('organisations', '0002_barriers'),
-        ('wards', '0002_service_types'),
+        ("improvement", "0004_chart_settings_target"),
+        ("organisations", "0002_barriers"),
+        ("wards", "0002_service_types"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.AddIndex(
-            model_name='changeidea',
-            index=models.Index(fields=['organisation', 'status'], name='improvement_organis_f96fac_idx'),
+            model_name="changeidea",
+            index=models.Index(
+                fields=["organisation", "status"], name="improvement_organis_f96fac_idx"
+            ),
         ),
         migrations.AddIndex(
-            model_name='chartsettings',
-            index=models.Index(fields=['organisation', 'ward'], name='improvement_organis_417c10_idx'),
+            model_name="chartsettings",
+            index=models.Index(
+                fields=["organisation", "ward"], name="improvement_organis_417c10_idx"
+            ),
         ),
         migrations.AddIndex(
-            model_name='datapoint',
-            index=models.Index(fields=['organisation', 'period_start'], name='improvement_organis_69bf77_idx'),
+            model_name="datapoint",
+            index=models.Index(
+                fields=["organisation", "period_start"], name="improvement_organis_69bf77_idx"
+            ),
         ),
         migrations.AddIndex(
-            model_name='measure',
-            index=models.Index(fields=['organisation', 'is_active'], name='improvement_organis_7e0ade_idx'),
+            model_name="measure",
+            index=models.Index(
+                fields=["organisation", "is_active"], name="improvement_organis_7e0ade_idx"
+            ),
         ),
         migrations.AddIndex(
-            model_name='pointnote',
-            index=models.Index(fields=['organisation', 'ward'], name='improvement_organis_eff68f_idx'),
+            model_name="pointnote",
+            index=models.Index(
+                fields=["organisation", "ward"], name="improvement_organis_eff68f_idx"
+            ),
         ),
         migrations.AddIndex(
-            model_name='progressscore',
-            index=models.Index(fields=['organisation', 'month'], name='improvement_organis_e0262a_idx'),
+            model_name="progressscore",
+            index=models.Index(
+                fields=["organisation", "month"], name="improvement_organis_e0262a_idx"
+            ),
         ),
         migrations.AddIndex(
-            model_name='project',
-            index=models.Index(fields=['organisation', 'ward'], name='improvement_organis_a431bc_idx'),
+            model_name="project",
+            index=models.Index(
+                fields=["organisation", "ward"], name="improvement_organis_a431bc_idx"
+            ),
         ),
         migrations.AddIndex(
-            model_name='rebase',
-            index=models.Index(fields=['organisation', 'ward'], name='improvement_organis_11594b_idx'),
+            model_name="rebase",
+            index=models.Index(
+                fields=["organisation", "ward"], name="improvement_organis_11594b_idx"
+            ),
         ),
         migrations.AddIndex(
-            model_name='signal',
-            index=models.Index(fields=['organisation', 'period_start'], name='improvement_organis_7fbc02_idx'),
+            model_name="signal",
+            index=models.Index(
+                fields=["organisation", "period_start"], name="improvement_organis_7fbc02_idx"
+            ),
         ),
     ]

@@ -4,16 +4,17 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('organisations', '0003_tenant_indexes'),
-        ('reporting', '0002_board_reports'),
-        ('wards', '0002_service_types'),
+        ("organisations", "0003_tenant_indexes"),
+        ("reporting", "0002_board_reports"),
+        ("wards", "0002_service_types"),
     ]
 
     operations = [
         migrations.AddIndex(
-            model_name='snapshot',
-            index=models.Index(fields=['organisation', 'kind'], name='reporting_s_organis_e85b44_idx'),
+            model_name="snapshot",
+            index=models.Index(
+                fields=["organisation", "kind"], name="reporting_s_organis_e85b44_idx"
+            ),
         ),
     ]

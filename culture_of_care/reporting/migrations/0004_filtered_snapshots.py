@@ -4,15 +4,23 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('reporting', '0003_tenant_indexes'),
+        ("reporting", "0003_tenant_indexes"),
     ]
 
     operations = [
         migrations.AlterField(
-            model_name='snapshot',
-            name='kind',
-            field=models.CharField(choices=[('programme', 'Programme'), ('region', 'Region'), ('organisation', 'Organisation'), ('ward', 'Ward'), ('filtered', 'Filtered')], max_length=20),
+            model_name="snapshot",
+            name="kind",
+            field=models.CharField(
+                choices=[
+                    ("programme", "Programme"),
+                    ("region", "Region"),
+                    ("organisation", "Organisation"),
+                    ("ward", "Ward"),
+                    ("filtered", "Filtered"),
+                ],
+                max_length=20,
+            ),
         ),
     ]
