@@ -76,11 +76,18 @@ class ScaleResult:
     wards: int = 0
     data_points: int = 0
     seed_seconds: float | None = None
+    # CPU seconds the seeding process itself used (user + system): comparable across machine
+    # loads, unlike the wall-clock time above.
+    seed_cpu_seconds: float | None = None
     pages: list[PageResult] = field(default_factory=list)
     worker_peak_mb: float | None = None
     raw_sql_floor_ms: float | None = None
     snapshot_seconds: float | None = None
     board_report_seconds: float | None = None
+    # The machine's load average (1, 5, 15 minutes) when this scale was measured: the bench
+    # machine may be shared, so figures are only comparable at a similar load.
+    load_before: list[float] = field(default_factory=list)
+    load_after: list[float] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
 
 
@@ -134,13 +141,16 @@ def _seeded(url: str) -> bool:
         )
 
 
-def seed(scale: int, url: str, env: dict[str, str]) -> float | None:
+def seed(scale: int, url: str, env: dict[str, str]) -> tuple[float | None, float | None]:
     _ensure_database(url)
     manage = [sys.executable, str(ROOT / "manage.py")]
     _run([*manage, "migrate", "--noinput", "-v", "0"], env=env)
     if _seeded(url):
         print(f"   scale {scale}: reusing the seeded database", flush=True)
-        return None
+        return None, None
+    import resource
+
+    cpu_before = resource.getrusage(resource.RUSAGE_CHILDREN)
     started = time.perf_counter()
     _run(
         [*manage, "seed_demo", "--scale", str(scale), "--years", "5"],
@@ -148,8 +158,10 @@ def seed(scale: int, url: str, env: dict[str, str]) -> float | None:
         stdout=subprocess.DEVNULL,
     )
     elapsed = time.perf_counter() - started
-    print(f"   scale {scale}: seeded in {elapsed:.0f} s", flush=True)
-    return elapsed
+    cpu_after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    cpu = (cpu_after.ru_utime - cpu_before.ru_utime) + (cpu_after.ru_stime - cpu_before.ru_stime)
+    print(f"   scale {scale}: seeded in {elapsed:.0f} s ({cpu:.0f} s of CPU)", flush=True)
+    return round(elapsed, 1), round(cpu, 1)
 
 
 def _free_port() -> int:
@@ -248,6 +260,12 @@ def _first(candidates: list[tuple[str, dict[str, Any]]]) -> str | None:
     return None
 
 
+def _with_query(url: str | None, params: dict[str, str]) -> str | None:
+    from urllib.parse import urlencode
+
+    return f"{url}?{urlencode(params)}" if url else None
+
+
 @dataclass
 class PageSpec:
     label: str
@@ -278,6 +296,22 @@ def page_specs(people: dict[str, Any]) -> list[PageSpec]:
                     ("dashboards:national", {}),
                     ("reporting:programme_summary", {}),
                 ]
+            ),
+        ),
+        PageSpec(
+            "national, filtered by provider type",
+            "programme_lead",
+            _with_query(
+                _first([("dashboards:national", {})]),
+                {"provider_type": getattr(org, "provider_type", "")},
+            ),
+        ),
+        PageSpec(
+            "national, filtered by region + service type",
+            "programme_lead",
+            _with_query(
+                _first([("dashboards:national", {})]),
+                {"region": region, "service_type": ward.service_type.code},
             ),
         ),
         PageSpec(
@@ -337,8 +371,8 @@ def page_specs(people: dict[str, Any]) -> list[PageSpec]:
         ),
         PageSpec("API data points", "organisation_lead", _first([("api:data-point-list", {})])),
     ]
-    if measure_id and specs[4].url is None:
-        specs[4].url = _first([("charts:ward_chart", {**ward_kw, "measure_id": measure_id})])
+    if measure_id and specs[6].url is None:
+        specs[6].url = _first([("charts:ward_chart", {**ward_kw, "measure_id": measure_id})])
 
     def bulk_body() -> dict[str, Any]:
         month = DataPoint.objects.filter(organisation=org).order_by("-period_start").first()
@@ -426,12 +460,24 @@ def _timed_job(candidates: list[tuple[str, str]]) -> tuple[float | None, str]:
     return None, "not built yet"
 
 
-def board_report_job() -> None:
-    from culture_of_care.reporting import services
+def board_report_job(people: dict[str, Any]) -> None:
+    """One monthly board report, as the Celery job makes it: the demo organisation lead's
+    organisation, its content gathered and rendered as PDF and XLSX (not stored or e-mailed)."""
+    from culture_of_care.improvement.windows import latest_reportable_month
+    from culture_of_care.reporting.board.render import render_pdf, render_xlsx
+    from culture_of_care.reporting.board.selectors import board_report_content
     from organisations.models import Organisation
 
-    organisation = Organisation.objects.order_by("ods_code").first()
-    services.board_report_make(organisation=organisation)
+    lead = people["organisation_lead"]
+    grant = lead.role_assignments.filter(organisation__isnull=False).first()
+    organisation = Organisation.objects.get(pk=grant.organisation_id)
+    from django.utils import timezone
+
+    content = board_report_content(
+        organisation=organisation, month=latest_reportable_month(timezone.localdate())
+    )
+    render_pdf(content)
+    render_xlsx(content)
 
 
 # --- Over HTTP -------------------------------------------------------------------------------
@@ -502,7 +548,7 @@ def bench_scale(scale: int) -> ScaleResult:
     result = ScaleResult(scale=scale, database=urlparse(url).path.lstrip("/"))
     print(f"== Scale {scale} ({result.database}) ==", flush=True)
     seed_env = {**env, "DEBUG": "1"}
-    result.seed_seconds = seed(scale, url, seed_env)
+    result.seed_seconds, result.seed_cpu_seconds = seed(scale, url, seed_env)
     code = f"import sys; sys.path.insert(0, {str(ROOT)!r}); from bench.http_bench import in_process; in_process({scale})"
     # Django is set up in a child per scale, so each scale has its own settings and connections.
     # The production build of the static files, as the Dockerfile makes it (a manifest).
@@ -552,6 +598,7 @@ def in_process(scale: int) -> None:
     concurrency = _env_int("BENCH_CONCURRENCY", 4)
     result.wards = Ward.objects.count()
     result.data_points = DataPoint.objects.count()
+    result.load_before = [round(x, 2) for x in os.getloadavg()]
     people = personas()
     cookies = {role: session_cookie(user) for role, user in people.items()}
     ceiling = measure(
@@ -572,24 +619,22 @@ def in_process(scale: int) -> None:
         page = measure(base, cookies[spec.role], spec, repeat, concurrency)
         page.queries = count_queries(people[spec.role], spec)
         page.share_of_ceiling = round(page.rps / ceiling.rps, 3) if ceiling.rps else None
-        if page.status >= 400:
+        if page.status != 200:
             page.note = f"answered {page.status}"
         result.pages.append(page)
         print(f"   {spec.label}: {page.median_ms} ms median", file=sys.stderr, flush=True)
     result.raw_sql_floor_ms = raw_sql_floor_ms()
     result.snapshot_seconds, snapshot_note = _timed_job(
-        [
-            ("culture_of_care.reporting.snapshots", "refresh_all"),
-            ("culture_of_care.reporting.services", "snapshot_refresh_all"),
-        ]
+        [("culture_of_care.reporting.services", "snapshots_refresh")]
     )
     result.notes.append(f"snapshot job: {snapshot_note}")
     try:
         started = time.perf_counter()
-        board_report_job()
+        board_report_job(people)
         result.board_report_seconds = round(time.perf_counter() - started, 2)
     except (ImportError, AttributeError) as error:
         result.notes.append(f"board report: not built yet ({error})")
+    result.load_after = [round(x, 2) for x in os.getloadavg()]
     print(json.dumps(asdict(result)))
 
 
@@ -609,11 +654,18 @@ def print_table(results: list[ScaleResult]) -> None:
             )
     print()
     for result in results:
-        seeded = f"{result.seed_seconds:.0f} s" if result.seed_seconds else "reused"
+        seeded = (
+            f"{result.seed_seconds:.0f} s ({result.seed_cpu_seconds:.0f} s of CPU)"
+            if result.seed_seconds
+            else "reused"
+        )
         print(
             f"scale {result.scale}: {result.wards} wards, {result.data_points:,} data points; seeding {seeded}; "
             f"web worker peak {result.worker_peak_mb} MB; raw SQL floor {result.raw_sql_floor_ms} ms; "
             f"snapshot job {result.snapshot_seconds} s; board report {result.board_report_seconds} s"
+        )
+        print(
+            f"   load average (1, 5, 15 min) before {result.load_before}, after {result.load_after}"
         )
         for note in result.notes:
             print(f"   {note}")
