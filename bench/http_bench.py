@@ -367,6 +367,8 @@ def page_specs(people: dict[str, Any]) -> list[PageSpec]:
             "ward_member",
             _first(
                 [
+                    # Where the ward's "this month" link lands: its project's data grid.
+                    *([("improvement:data", {"pk": project.pk})] if project else []),
                     ("improvement:this_month", {"ward_pk": ward.pk}),
                     ("improvement:ward_this_month", {"ward_pk": ward.pk}),
                     ("improvement:ward_data", {"ward_pk": ward.pk}),
@@ -511,15 +513,28 @@ def _request(
     return response.status_code, time.perf_counter() - started
 
 
-def _session(cookie: str) -> Any:
+def _session(cookie: str, base: str) -> Any:
+    """A client signed in with this session key, as a browser behind the TLS proxy would be.
+
+    The cookies go in a fixed header and the client stores none it is sent: the app's cookies
+    are Secure, so a stored copy would never be sent back over the loopback's plain HTTP and
+    every request after the first would be signed out.
+    """
+    from http.cookiejar import DefaultCookiePolicy
+
     import requests
 
     session = requests.Session()
-    session.cookies.set("sessionid", cookie, domain="127.0.0.1")
+    session.cookies.set_policy(DefaultCookiePolicy(allowed_domains=[]))
     csrf = secrets.token_hex(16)
-    session.cookies.set("csrftoken", csrf, domain="127.0.0.1")
+    origin = base.replace("http://", "https://", 1)
     session.headers.update(
-        {"X-CSRFToken": csrf, "X-Forwarded-Proto": "https", "Referer": "https://127.0.0.1/"}
+        {
+            "Cookie": f"sessionid={cookie}; csrftoken={csrf}",
+            "X-CSRFToken": csrf,
+            "X-Forwarded-Proto": "https",
+            "Referer": f"{origin}/",
+        }
     )
     return session
 
@@ -527,7 +542,7 @@ def _session(cookie: str) -> Any:
 def measure(base: str, cookie: str, spec: PageSpec, repeat: int, concurrency: int) -> PageResult:
     result = PageResult(page=spec.label, role=spec.role, url=spec.url or "")
     body = spec.body() if spec.body else None
-    session = _session(cookie)
+    session = _session(cookie, base)
     for _ in range(3):
         result.status, _elapsed = _request(session, base, spec, body)
     timings = []
@@ -538,7 +553,7 @@ def measure(base: str, cookie: str, spec: PageSpec, repeat: int, concurrency: in
     result.median_ms = round(statistics.median(timings) * 1000, 1)
     result.p95_ms = round(timings[min(len(timings) - 1, int(len(timings) * 0.95))] * 1000, 1)
     total = repeat * 2
-    sessions = [_session(cookie) for _ in range(concurrency)]
+    sessions = [_session(cookie, base) for _ in range(concurrency)]
     started = time.perf_counter()
     with ThreadPoolExecutor(max_workers=concurrency) as pool:
         list(
