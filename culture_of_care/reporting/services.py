@@ -605,6 +605,7 @@ def _refresh_filtered(
             if only is None or key in only:
                 members[key].append(payload)
     organisations = {p["organisation"]["id"]: p["organisation"] for _region, p in org_rows}
+    rows = []
     for key, wards in members.items():
         org_ids = {w["organisation_id"] for w in wards}
         payload = aggregate(
@@ -612,7 +613,15 @@ def _refresh_filtered(
             [organisations[i] for i in sorted(org_ids) if i in organisations],
             today=today,
         )
-        _store(SnapshotKind.FILTERED, key, payload, now)
+        rows.append(Snapshot(kind=SnapshotKind.FILTERED, key=key, payload=payload, computed_at=now))
+    # One upsert per batch rather than a read and a write per view (hundreds at scale 10).
+    Snapshot.objects.bulk_create(
+        rows,
+        batch_size=50,
+        update_conflicts=True,
+        unique_fields=["kind", "key"],
+        update_fields=["payload", "computed_at"],
+    )
     stale = Snapshot.objects.filter(kind=SnapshotKind.FILTERED)
     if only is None:
         stale = stale.exclude(key__in=list(members))
