@@ -14,7 +14,9 @@ For each scale (``BENCH_SCALES``, default ``1 10``) it
    (default 4) over twice as many requests, and the page's SQL queries (counted in-process with
    the same user); then the web workers' peak memory (VmHWM), the raw SQL aggregate behind the
    national figures (the database's floor), the nightly snapshot job and one monthly board report;
-4. prints a table and writes everything to ``BENCH_OUTPUT`` (default ``bench/results.json``).
+4. prints a table and writes everything to ``BENCH_OUTPUT`` (default ``bench/results.json``);
+   ``BENCH_SKIP_JOBS=1`` leaves out the snapshot job and the board report (the seed ends with
+   the same full refresh).
 
 Nothing is asserted: the figures are for the issue note (targets in issue 18). Only loopback is
 ever contacted; every loop is bounded.
@@ -76,11 +78,18 @@ class ScaleResult:
     wards: int = 0
     data_points: int = 0
     seed_seconds: float | None = None
+    # CPU seconds the seeding process itself used (user + system): comparable across machine
+    # loads, unlike the wall-clock time above.
+    seed_cpu_seconds: float | None = None
     pages: list[PageResult] = field(default_factory=list)
     worker_peak_mb: float | None = None
     raw_sql_floor_ms: float | None = None
     snapshot_seconds: float | None = None
     board_report_seconds: float | None = None
+    # The machine's load average (1, 5, 15 minutes) when this scale was measured: the bench
+    # machine may be shared, so figures are only comparable at a similar load.
+    load_before: list[float] = field(default_factory=list)
+    load_after: list[float] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
 
 
@@ -134,13 +143,16 @@ def _seeded(url: str) -> bool:
         )
 
 
-def seed(scale: int, url: str, env: dict[str, str]) -> float | None:
+def seed(scale: int, url: str, env: dict[str, str]) -> tuple[float | None, float | None]:
     _ensure_database(url)
     manage = [sys.executable, str(ROOT / "manage.py")]
     _run([*manage, "migrate", "--noinput", "-v", "0"], env=env)
     if _seeded(url):
         print(f"   scale {scale}: reusing the seeded database", flush=True)
-        return None
+        return None, None
+    import resource
+
+    cpu_before = resource.getrusage(resource.RUSAGE_CHILDREN)
     started = time.perf_counter()
     _run(
         [*manage, "seed_demo", "--scale", str(scale), "--years", "5"],
@@ -148,8 +160,27 @@ def seed(scale: int, url: str, env: dict[str, str]) -> float | None:
         stdout=subprocess.DEVNULL,
     )
     elapsed = time.perf_counter() - started
-    print(f"   scale {scale}: seeded in {elapsed:.0f} s", flush=True)
-    return elapsed
+    cpu_after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    cpu = (cpu_after.ru_utime - cpu_before.ru_utime) + (cpu_after.ru_stime - cpu_before.ru_stime)
+    print(f"   scale {scale}: seeded in {elapsed:.0f} s ({cpu:.0f} s of CPU)", flush=True)
+    return round(elapsed, 1), round(cpu, 1)
+
+
+def _static_stale() -> bool:
+    """Whether collectstatic must run: no manifest yet, or a static source newer than it (it
+    hashes and compresses every file, minutes on a busy machine, so a second scale reuses it)."""
+    root = Path(os.environ.get("STATIC_ROOT") or ROOT / "staticfiles")
+    manifest = root / "staticfiles.json"
+    if not manifest.exists():
+        return True
+    built = manifest.stat().st_mtime
+    sources = [ROOT / "static", *ROOT.glob("*/static"), *ROOT.glob("culture_of_care/*/static")]
+    return any(
+        path.stat().st_mtime > built
+        for folder in sources
+        for path in folder.rglob("*")
+        if path.is_file()
+    )
 
 
 def _free_port() -> int:
@@ -248,6 +279,12 @@ def _first(candidates: list[tuple[str, dict[str, Any]]]) -> str | None:
     return None
 
 
+def _with_query(url: str | None, params: dict[str, str]) -> str | None:
+    from urllib.parse import urlencode
+
+    return f"{url}?{urlencode(params)}" if url else None
+
+
 @dataclass
 class PageSpec:
     label: str
@@ -278,6 +315,22 @@ def page_specs(people: dict[str, Any]) -> list[PageSpec]:
                     ("dashboards:national", {}),
                     ("reporting:programme_summary", {}),
                 ]
+            ),
+        ),
+        PageSpec(
+            "national, filtered by provider type",
+            "programme_lead",
+            _with_query(
+                _first([("dashboards:national", {})]),
+                {"provider_type": getattr(org, "provider_type", "")},
+            ),
+        ),
+        PageSpec(
+            "national, filtered by region + service type",
+            "programme_lead",
+            _with_query(
+                _first([("dashboards:national", {})]),
+                {"region": region, "service_type": ward.service_type.code},
             ),
         ),
         PageSpec(
@@ -316,6 +369,8 @@ def page_specs(people: dict[str, Any]) -> list[PageSpec]:
             "ward_member",
             _first(
                 [
+                    # Where the ward's "this month" link lands: its project's data grid.
+                    *([("improvement:data", {"pk": project.pk})] if project else []),
                     ("improvement:this_month", {"ward_pk": ward.pk}),
                     ("improvement:ward_this_month", {"ward_pk": ward.pk}),
                     ("improvement:ward_data", {"ward_pk": ward.pk}),
@@ -337,8 +392,8 @@ def page_specs(people: dict[str, Any]) -> list[PageSpec]:
         ),
         PageSpec("API data points", "organisation_lead", _first([("api:data-point-list", {})])),
     ]
-    if measure_id and specs[4].url is None:
-        specs[4].url = _first([("charts:ward_chart", {**ward_kw, "measure_id": measure_id})])
+    if measure_id and specs[6].url is None:
+        specs[6].url = _first([("charts:ward_chart", {**ward_kw, "measure_id": measure_id})])
 
     def bulk_body() -> dict[str, Any]:
         month = DataPoint.objects.filter(organisation=org).order_by("-period_start").first()
@@ -426,12 +481,24 @@ def _timed_job(candidates: list[tuple[str, str]]) -> tuple[float | None, str]:
     return None, "not built yet"
 
 
-def board_report_job() -> None:
-    from culture_of_care.reporting import services
+def board_report_job(people: dict[str, Any]) -> None:
+    """One monthly board report, as the Celery job makes it: the demo organisation lead's
+    organisation, its content gathered and rendered as PDF and XLSX (not stored or e-mailed)."""
+    from culture_of_care.improvement.windows import latest_reportable_month
+    from culture_of_care.reporting.board.render import render_pdf, render_xlsx
+    from culture_of_care.reporting.board.selectors import board_report_content
     from organisations.models import Organisation
 
-    organisation = Organisation.objects.order_by("ods_code").first()
-    services.board_report_make(organisation=organisation)
+    lead = people["organisation_lead"]
+    grant = lead.role_assignments.filter(organisation__isnull=False).first()
+    organisation = Organisation.objects.get(pk=grant.organisation_id)
+    from django.utils import timezone
+
+    content = board_report_content(
+        organisation=organisation, month=latest_reportable_month(timezone.localdate())
+    )
+    render_pdf(content)
+    render_xlsx(content)
 
 
 # --- Over HTTP -------------------------------------------------------------------------------
@@ -448,15 +515,28 @@ def _request(
     return response.status_code, time.perf_counter() - started
 
 
-def _session(cookie: str) -> Any:
+def _session(cookie: str, base: str) -> Any:
+    """A client signed in with this session key, as a browser behind the TLS proxy would be.
+
+    The cookies go in a fixed header and the client stores none it is sent: the app's cookies
+    are Secure, so a stored copy would never be sent back over the loopback's plain HTTP and
+    every request after the first would be signed out.
+    """
+    from http.cookiejar import DefaultCookiePolicy
+
     import requests
 
     session = requests.Session()
-    session.cookies.set("sessionid", cookie, domain="127.0.0.1")
+    session.cookies.set_policy(DefaultCookiePolicy(allowed_domains=[]))
     csrf = secrets.token_hex(16)
-    session.cookies.set("csrftoken", csrf, domain="127.0.0.1")
+    origin = base.replace("http://", "https://", 1)
     session.headers.update(
-        {"X-CSRFToken": csrf, "X-Forwarded-Proto": "https", "Referer": "https://127.0.0.1/"}
+        {
+            "Cookie": f"sessionid={cookie}; csrftoken={csrf}",
+            "X-CSRFToken": csrf,
+            "X-Forwarded-Proto": "https",
+            "Referer": f"{origin}/",
+        }
     )
     return session
 
@@ -464,7 +544,7 @@ def _session(cookie: str) -> Any:
 def measure(base: str, cookie: str, spec: PageSpec, repeat: int, concurrency: int) -> PageResult:
     result = PageResult(page=spec.label, role=spec.role, url=spec.url or "")
     body = spec.body() if spec.body else None
-    session = _session(cookie)
+    session = _session(cookie, base)
     for _ in range(3):
         result.status, _elapsed = _request(session, base, spec, body)
     timings = []
@@ -475,7 +555,7 @@ def measure(base: str, cookie: str, spec: PageSpec, repeat: int, concurrency: in
     result.median_ms = round(statistics.median(timings) * 1000, 1)
     result.p95_ms = round(timings[min(len(timings) - 1, int(len(timings) * 0.95))] * 1000, 1)
     total = repeat * 2
-    sessions = [_session(cookie) for _ in range(concurrency)]
+    sessions = [_session(cookie, base) for _ in range(concurrency)]
     started = time.perf_counter()
     with ThreadPoolExecutor(max_workers=concurrency) as pool:
         list(
@@ -502,14 +582,15 @@ def bench_scale(scale: int) -> ScaleResult:
     result = ScaleResult(scale=scale, database=urlparse(url).path.lstrip("/"))
     print(f"== Scale {scale} ({result.database}) ==", flush=True)
     seed_env = {**env, "DEBUG": "1"}
-    result.seed_seconds = seed(scale, url, seed_env)
+    result.seed_seconds, result.seed_cpu_seconds = seed(scale, url, seed_env)
     code = f"import sys; sys.path.insert(0, {str(ROOT)!r}); from bench.http_bench import in_process; in_process({scale})"
     # Django is set up in a child per scale, so each scale has its own settings and connections.
     # The production build of the static files, as the Dockerfile makes it (a manifest).
-    _run(
-        [sys.executable, str(ROOT / "manage.py"), "collectstatic", "--noinput", "-v", "0"],
-        env=env,
-    )
+    if _static_stale():
+        _run(
+            [sys.executable, str(ROOT / "manage.py"), "collectstatic", "--noinput", "-v", "0"],
+            env=env,
+        )
     port = _free_port()
     workers = _env_int("BENCH_WORKERS", 2)
     server = start_gunicorn(env, port, workers)
@@ -552,6 +633,7 @@ def in_process(scale: int) -> None:
     concurrency = _env_int("BENCH_CONCURRENCY", 4)
     result.wards = Ward.objects.count()
     result.data_points = DataPoint.objects.count()
+    result.load_before = [round(x, 2) for x in os.getloadavg()]
     people = personas()
     cookies = {role: session_cookie(user) for role, user in people.items()}
     ceiling = measure(
@@ -572,24 +654,28 @@ def in_process(scale: int) -> None:
         page = measure(base, cookies[spec.role], spec, repeat, concurrency)
         page.queries = count_queries(people[spec.role], spec)
         page.share_of_ceiling = round(page.rps / ceiling.rps, 3) if ceiling.rps else None
-        if page.status >= 400:
+        if page.status != 200:
             page.note = f"answered {page.status}"
         result.pages.append(page)
         print(f"   {spec.label}: {page.median_ms} ms median", file=sys.stderr, flush=True)
     result.raw_sql_floor_ms = raw_sql_floor_ms()
+    if os.environ.get("BENCH_SKIP_JOBS"):
+        # The seed's last step is the same full refresh; its time is in the seed's output.
+        result.notes.append("snapshot job and board report skipped (BENCH_SKIP_JOBS)")
+        result.load_after = [round(x, 2) for x in os.getloadavg()]
+        print(json.dumps(asdict(result)))
+        return
     result.snapshot_seconds, snapshot_note = _timed_job(
-        [
-            ("culture_of_care.reporting.snapshots", "refresh_all"),
-            ("culture_of_care.reporting.services", "snapshot_refresh_all"),
-        ]
+        [("culture_of_care.reporting.services", "snapshots_refresh")]
     )
     result.notes.append(f"snapshot job: {snapshot_note}")
     try:
         started = time.perf_counter()
-        board_report_job()
+        board_report_job(people)
         result.board_report_seconds = round(time.perf_counter() - started, 2)
     except (ImportError, AttributeError) as error:
         result.notes.append(f"board report: not built yet ({error})")
+    result.load_after = [round(x, 2) for x in os.getloadavg()]
     print(json.dumps(asdict(result)))
 
 
@@ -609,11 +695,18 @@ def print_table(results: list[ScaleResult]) -> None:
             )
     print()
     for result in results:
-        seeded = f"{result.seed_seconds:.0f} s" if result.seed_seconds else "reused"
+        seeded = (
+            f"{result.seed_seconds:.0f} s ({result.seed_cpu_seconds:.0f} s of CPU)"
+            if result.seed_seconds
+            else "reused"
+        )
         print(
             f"scale {result.scale}: {result.wards} wards, {result.data_points:,} data points; seeding {seeded}; "
             f"web worker peak {result.worker_peak_mb} MB; raw SQL floor {result.raw_sql_floor_ms} ms; "
             f"snapshot job {result.snapshot_seconds} s; board report {result.board_report_seconds} s"
+        )
+        print(
+            f"   load average (1, 5, 15 min) before {result.load_before}, after {result.load_after}"
         )
         for note in result.notes:
             print(f"   {note}")

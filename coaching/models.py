@@ -97,6 +97,8 @@ class WardCoachAssignment(TenantModel):
     access_domain = "coaching_setup"
 
     class Meta:
+        # Tenant index (issue 18): its common filter, led by the organisation.
+        indexes = [models.Index(fields=["organisation", "ward"])]
         ordering = ["ward", "-starts_on"]
 
     def __str__(self) -> str:
@@ -123,6 +125,8 @@ class CoachPair(TenantModel):
     access_domain = "coaching_setup"
 
     class Meta:
+        # Tenant index (issue 18): its common filter, led by the organisation.
+        indexes = [models.Index(fields=["organisation", "starts_on"])]
         ordering = ["organisation", "-starts_on"]
 
     def __str__(self) -> str:
@@ -153,6 +157,8 @@ class Executive(TenantModel):
     access_domain = "executive_coaching"
 
     class Meta:
+        # Tenant index (issue 18): its common filter, led by the organisation.
+        indexes = [models.Index(fields=["organisation", "name"])]
         ordering = ["organisation__name", "name"]
 
     def __str__(self) -> str:
@@ -458,7 +464,11 @@ class Action(WardOwnedModel):
 
     class Meta:
         ordering = ["due_on", "id"]
-        indexes = [models.Index(fields=["owner", "status", "due_on"])]
+        indexes = [
+            models.Index(fields=["owner", "status", "due_on"]),
+            # Tenant index (issue 18): its common filter, led by the organisation.
+            models.Index(fields=["organisation", "status", "due_on"]),
+        ]
 
     def __str__(self) -> str:
         return self.description[:60]

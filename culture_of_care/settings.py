@@ -485,6 +485,14 @@ DATA_BED_DAYS_MIN_SHARE = env.float("DATA_BED_DAYS_MIN_SHARE", default=0.3)
 REPORTING_COMPLETENESS_THRESHOLD = env.float("REPORTING_COMPLETENESS_THRESHOLD", default=0.8)
 if not 0 < REPORTING_COMPLETENESS_THRESHOLD <= 1:
     raise ImproperlyConfigured("REPORTING_COMPLETENESS_THRESHOLD must be above 0 and at most 1.")
+# --- Performance (issue 18) ---
+# Filtered national and regional dashboards with up to this many filters at once (region,
+# provider type, service type, cohort) are precomputed by the snapshot refresh; more filters are
+# summed from their (few) matching wards when asked for. 0 precomputes none.
+REPORTING_PRECOMPUTED_FILTERS = env.int("REPORTING_PRECOMPUTED_FILTERS", default=2)
+if not 0 <= REPORTING_PRECOMPUTED_FILTERS <= 4:
+    raise ImproperlyConfigured("REPORTING_PRECOMPUTED_FILTERS must be between 0 and 4.")
+# --- End of performance (issue 18) ---
 # The middle tier's barrier loop: an open barrier goes on the organisation's board list after
 # this many weeks without being resolved (or sooner, when the organisation lead marks it).
 BARRIER_ESCALATION_WEEKS = env.int("BARRIER_ESCALATION_WEEKS", default=8)

@@ -335,7 +335,11 @@ class BarrierStep(TenantModel):
 
     class Meta:
         ordering = ["created_at", "id"]
-        indexes = [models.Index(fields=["ward", "created_at"])]
+        indexes = [
+            models.Index(fields=["ward", "created_at"]),
+            # Tenant index (issue 18): its common filter, led by the organisation.
+            models.Index(fields=["organisation", "created_at"]),
+        ]
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()}: {self.barrier}"

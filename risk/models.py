@@ -64,7 +64,11 @@ class RiskParticipation(TenantModel):
 
     class Meta:
         ordering = ["organisation__name"]
-        indexes = [models.Index(fields=["cohort"])]
+        indexes = [
+            models.Index(fields=["cohort"]),
+            # Tenant index (issue 18): its common filter, led by the organisation.
+            models.Index(fields=["organisation", "cohort"]),
+        ]
 
     def __str__(self) -> str:
         return f"{self.organisation}: {self.get_cohort_display()}"
@@ -153,6 +157,8 @@ class SelfAssessmentRating(TenantModel):
     access_domain = "risk"
 
     class Meta:
+        # Tenant index (issue 18): its common filter, led by the organisation.
+        indexes = [models.Index(fields=["organisation", "assessment"])]
         ordering = ["assessment", "domain__order", "domain_id"]
         constraints = [
             models.UniqueConstraint(
@@ -421,7 +427,11 @@ class PracticeExample(TenantModel):
 
     class Meta:
         ordering = ["-published_at", "-created_at"]
-        indexes = [models.Index(fields=["published", "-published_at"])]
+        indexes = [
+            models.Index(fields=["published", "-published_at"]),
+            # Tenant index (issue 18): its common filter, led by the organisation.
+            models.Index(fields=["organisation", "published"]),
+        ]
 
     def __str__(self) -> str:
         return self.title

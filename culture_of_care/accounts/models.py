@@ -119,6 +119,8 @@ class RoleAssignment(models.Model):
     objects = RoleAssignmentQuerySet.as_manager()
 
     class Meta:
+        # Tenant index (issue 18): its common filter, led by the organisation.
+        indexes = [models.Index(fields=["organisation", "role"])]
         ordering = ["user", "role"]
         constraints = [
             models.UniqueConstraint(
@@ -191,6 +193,8 @@ class Invitation(models.Model):
     objects = InvitationQuerySet.as_manager()
 
     class Meta:
+        # Tenant index (issue 18): its common filter, led by the organisation.
+        indexes = [models.Index(fields=["organisation", "created_at"])]
         ordering = ["-created_at"]
 
     def __str__(self) -> str:

@@ -40,7 +40,11 @@ class AuditEntry(TenantModel):
     class Meta:
         ordering = ["-at"]
         verbose_name_plural = "audit entries"
-        indexes = [models.Index(fields=["object_type", "object_id"])]
+        indexes = [
+            models.Index(fields=["object_type", "object_id"]),
+            # Tenant index (issue 18): its common filter, led by the organisation.
+            models.Index(fields=["organisation", "at"]),
+        ]
 
     def __str__(self) -> str:
         return f"{self.action} {self.object_type} {self.object_id}"

@@ -133,6 +133,8 @@ class Project(WardOwnedModel):
     access_domain = DomainBy("kind", {ProjectKind.RISK: Domain.RISK}, default=Domain.QI)
 
     class Meta:
+        # Tenant index (issue 18): its common filter, led by the organisation.
+        indexes = [models.Index(fields=["organisation", "ward"])]
         ordering = ["organisation__name", "title"]
         constraints = [
             models.UniqueConstraint(
@@ -193,6 +195,8 @@ class ChangeIdea(WardOwnedModel):
     access_domain = DomainBy("project__kind", {ProjectKind.RISK: Domain.RISK}, default=Domain.QI)
 
     class Meta:
+        # Tenant index (issue 18): its common filter, led by the organisation.
+        indexes = [models.Index(fields=["organisation", "status"])]
         ordering = ["project", "title"]
 
     def __str__(self) -> str:
@@ -324,6 +328,8 @@ class ProgressScore(WardOwnedModel):
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
+        # Tenant index (issue 18): its common filter, led by the organisation.
+        indexes = [models.Index(fields=["organisation", "month"])]
         ordering = ["project", "-month", "scored_by"]
         constraints = [
             models.UniqueConstraint(
@@ -423,6 +429,8 @@ class Measure(models.Model):
     objects = MeasureQuerySet.as_manager()
 
     class Meta:
+        # Tenant index (issue 18): its common filter, led by the organisation.
+        indexes = [models.Index(fields=["organisation", "is_active"])]
         ordering = ["order", "name"]
         constraints = [
             models.UniqueConstraint(
@@ -478,7 +486,11 @@ class DataPoint(WardOwnedModel):
                 nulls_distinct=False,
             )
         ]
-        indexes = [models.Index(fields=["ward", "measure", "period_start"])]
+        indexes = [
+            models.Index(fields=["ward", "measure", "period_start"]),
+            # Tenant index (issue 18): its common filter, led by the organisation.
+            models.Index(fields=["organisation", "period_start"]),
+        ]
 
     def __str__(self) -> str:
         return f"{self.measure} {self.period_start:%b %Y}"
@@ -534,6 +546,8 @@ class ChartSettings(WardOwnedModel):
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
+        # Tenant index (issue 18): its common filter, led by the organisation.
+        indexes = [models.Index(fields=["organisation", "ward"])]
         constraints = [
             models.UniqueConstraint(
                 fields=["measure", "organisation", "ward"],
@@ -559,6 +573,8 @@ class Rebase(WardOwnedModel):
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
+        # Tenant index (issue 18): its common filter, led by the organisation.
+        indexes = [models.Index(fields=["organisation", "ward"])]
         ordering = ["measure", "period_start"]
         constraints = [
             models.UniqueConstraint(
@@ -596,6 +612,8 @@ class PointNote(WardOwnedModel):
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
+        # Tenant index (issue 18): its common filter, led by the organisation.
+        indexes = [models.Index(fields=["organisation", "ward"])]
         ordering = ["measure", "period_start", "created_at"]
 
     def __str__(self) -> str:
@@ -617,6 +635,8 @@ class Signal(WardOwnedModel):
     reviewed_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
+        # Tenant index (issue 18): its common filter, led by the organisation.
+        indexes = [models.Index(fields=["organisation", "period_start"])]
         ordering = ["-period_start"]
         constraints = [
             models.UniqueConstraint(

@@ -140,6 +140,11 @@ def _page(
         context.update(extra or {})
         return render(request, "reporting/ward_dashboard.html", context, status=status)
     funnel = dashboards.funnel_for(loaded, measures)
+    # Sorted whole, detailed only for the page shown (a national table has thousands of wards).
+    ward_page = Paginator(
+        dashboards.ward_table(loaded, measures, sort, descending, details=False), WARDS_PER_PAGE
+    ).get_page(request.GET.get("page"))
+    dashboards.ward_table_details(ward_page.object_list, measures)
     context.update(
         {
             "figures": dashboards.scope_figures(loaded, today),
@@ -149,9 +154,7 @@ def _page(
             "coaching": dashboards.coaching_figures(loaded, today),
             "risk": dashboards.risk_figures(loaded),
             "drill": dashboards.drill_down(loaded),
-            "ward_page": Paginator(
-                dashboards.ward_table(loaded, measures, sort, descending), WARDS_PER_PAGE
-            ).get_page(request.GET.get("page")),
+            "ward_page": ward_page,
             "sort_headers": _sort_headers(request, sort, descending, request.path),
             "funnel": funnel,
             "icon_symbols": chart_adapter.icon_symbols(),

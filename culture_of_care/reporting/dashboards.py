@@ -196,8 +196,29 @@ def load_region(user: Any, code: str, filters: Filters) -> Loaded:
 def _filtered(
     user: Any, level: str, key: str, title: str, filters: Filters, crumbs: list
 ) -> Loaded:
-    """Figures for a filtered view: the matching ward and organisation rows, summed in memory
-    exactly as the refresh sums them."""
+    """Figures for a filtered view: its stored snapshot (issue 18), which the refresh sums from
+    the matching ward rows; with more filters than are stored, or before the refresh has seen
+    these wards, the matching ward and organisation rows summed now, in the same way."""
+    values = {name: getattr(filters, name) for name in services.FILTER_FIELDS}
+    active = sum(1 for value in values.values() if value)
+    if active <= services.precomputed_filters():
+        row = (
+            _visible(user)
+            .filter(kind=SnapshotKind.FILTERED, key=services.filter_key(values))
+            .values_list("payload", "computed_at")
+            .first()
+        )
+        if row is not None:
+            national, _ = _national_rates()
+            payload, computed = row
+            return Loaded(level, key, title, payload, computed, national, None, crumbs, filters)
+    return _summed_now(user, level, key, title, filters, crumbs)
+
+
+def _summed_now(
+    user: Any, level: str, key: str, title: str, filters: Filters, crumbs: list
+) -> Loaded:
+    """A filtered view summed from its matching ward and organisation rows, as the refresh does."""
     wards = _visible(user).filter(kind=SnapshotKind.WARD)
     orgs = _visible(user).filter(kind=SnapshotKind.ORGANISATION)
     for name in ("region", "provider_type", "service_type", "cohort"):
@@ -473,25 +494,22 @@ def _rate_measure(measures: list[Measure]) -> Measure | None:
 
 
 def ward_table(
-    loaded: Loaded, measures: list[Measure], sort: str = "ward", descending: bool = False
+    loaded: Loaded,
+    measures: list[Measure],
+    sort: str = "ward",
+    descending: bool = False,
+    *,
+    details: bool = True,
 ) -> list[dict]:
-    """One row per ward: icons per measure, progress, last month reported, last contact."""
+    """One row per ward: icons per measure, progress, last month reported, last contact.
+
+    With ``details=False`` the rows carry only what sorting needs; ``ward_table_details`` then
+    adds the icons, labels and link to the rows actually shown (one page of a national table
+    of thousands of wards, issue 18).
+    """
     rate_measure = _rate_measure(measures)
     rows = []
     for w in loaded.payload.get("wards", []):
-        icons, cells = [], []
-        for m in measures:
-            item = (w.get("icons") or {}).get(str(m.pk), {})
-            variation, assurance = item.get("variation"), item.get("assurance")
-            v_text = chart_adapter.VARIATION_SHORT.get(variation or "", "No data")
-            a_text = chart_adapter.ASSURANCE_SHORT.get(assurance or "", "No target")
-            icons.append({"measure": m, "variation_text": v_text, "assurance_text": a_text})
-            cells.append(
-                '<td class="nhsuk-table__cell"><span class="app-icon-cell">'
-                f"{chart_adapter.icon_use('variation', variation)}<span>{escape(v_text)}</span>"
-                f"{chart_adapter.icon_use('assurance', assurance)}<span>{escape(a_text)}</span>"
-                "</span></td>"
-            )
         rate_text, rate_value = "", None
         if rate_measure is not None:
             pooled = (w.get("funnel") or {}).get(str(rate_measure.pk))
@@ -506,20 +524,10 @@ def ward_table(
             {
                 **w,
                 "status_label": STATUS_NAMES.get(w.get("status"), w.get("status")),
-                "icon_cells": icons,
-                # Built here, not in a template loop: a national table has thousands of cells.
-                "icon_html": mark_safe("".join(cells)),  # noqa: S308 - escaped text, constants
                 "rate": rate_text,
                 "rate_value": rate_value,
                 "coach_score": progress.get("coach"),
                 "team_score": progress.get("team"),
-                "last_reported_label": windows.month_label(date.fromisoformat(w["last_reported"]))
-                if w.get("last_reported")
-                else "Nothing yet",
-                "last_contact_label": date.fromisoformat(w["last_contact"]).strftime("%-d %b %Y")
-                if w.get("last_contact")
-                else "None recorded",
-                "url": reverse("dashboards:ward", args=[w["id"]]),
             }
         )
     keys = {
@@ -532,7 +540,41 @@ def ward_table(
         "rate": lambda r: (r["rate_value"] is None, r["rate_value"] or 0),
     }
     rows.sort(key=keys.get(sort, keys["ward"]), reverse=descending)
+    if details:
+        ward_table_details(rows, measures)
     return rows
+
+
+def ward_table_details(rows: list[dict], measures: list[Measure]) -> None:
+    """Add each row's icons per measure, its labels and its link (in place)."""
+    for row in rows:
+        icons, cells = [], []
+        for m in measures:
+            item = (row.get("icons") or {}).get(str(m.pk), {})
+            variation, assurance = item.get("variation"), item.get("assurance")
+            v_text = chart_adapter.VARIATION_SHORT.get(variation or "", "No data")
+            a_text = chart_adapter.ASSURANCE_SHORT.get(assurance or "", "No target")
+            icons.append({"measure": m, "variation_text": v_text, "assurance_text": a_text})
+            cells.append(
+                '<td class="nhsuk-table__cell"><span class="app-icon-cell">'
+                f"{chart_adapter.icon_use('variation', variation)}<span>{escape(v_text)}</span>"
+                f"{chart_adapter.icon_use('assurance', assurance)}<span>{escape(a_text)}</span>"
+                "</span></td>"
+            )
+        row["icon_cells"] = icons
+        # Built here, not in a template loop: a national table has thousands of cells.
+        row["icon_html"] = mark_safe("".join(cells))  # noqa: S308 - escaped text, constants
+        row["last_reported_label"] = (
+            windows.month_label(date.fromisoformat(row["last_reported"]))
+            if row.get("last_reported")
+            else "Nothing yet"
+        )
+        row["last_contact_label"] = (
+            date.fromisoformat(row["last_contact"]).strftime("%-d %b %Y")
+            if row.get("last_contact")
+            else "None recorded"
+        )
+        row["url"] = reverse("dashboards:ward", args=[row["id"]])
 
 
 @dataclass

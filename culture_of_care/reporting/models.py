@@ -28,6 +28,9 @@ class SnapshotKind(models.TextChoices):
     REGION = "region", "Region"
     ORGANISATION = "organisation", "Organisation"
     WARD = "ward", "Ward"
+    # A national or regional view narrowed by up to ``REPORTING_PRECOMPUTED_FILTERS`` filters
+    # (region, provider type, service type, cohort), keyed like ``r:Y56|s:10`` (issue 18).
+    FILTERED = "filtered", "Filtered"
 
 
 class SnapshotQuerySet(TenantQuerySet):
@@ -64,6 +67,8 @@ class Snapshot(TenantModel):
             models.UniqueConstraint(fields=["kind", "key"], name="unique_snapshot"),
         ]
         indexes = [
+            # Tenant index (issue 18): its common filter, led by the organisation.
+            models.Index(fields=["organisation", "kind"]),
             models.Index(fields=["kind", "region"]),
             models.Index(fields=["kind", "organisation"]),
         ]

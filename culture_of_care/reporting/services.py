@@ -15,8 +15,10 @@ from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from datetime import date
 from functools import lru_cache
+from itertools import combinations
 from typing import Any
 
+from django.conf import settings
 from django.db import transaction
 from django.db.models import Count, Max, Q
 from django.utils import timezone
@@ -462,6 +464,15 @@ def snapshots_refresh(*, organisation_ids: Iterable[int] | None = None) -> int:
     )
     ward_payloads = _ward_payloads(wards, measures)
     extras = _organisation_extras(orgs)
+    # The filtered views these wards are in, before and after (a ward that changed service type
+    # leaves one and joins another); ``None`` rebuilds every filtered view.
+    touched: set[str] | None = None
+    if organisation_ids is not None:
+        before = Snapshot.objects.filter(
+            kind=SnapshotKind.WARD, organisation_id__in=[o.pk for o in orgs]
+        ).values("region", "provider_type", "service_type", "cohort")
+        touched = {key for row in before for key in filter_keys_of(row)}
+        touched |= {key for row in ward_payloads.values() for key in filter_keys_of(row)}
     by_org: dict[int, list[dict]] = defaultdict(list)
     for payload in ward_payloads.values():
         by_org[payload["organisation_id"]].append(payload)
@@ -496,13 +507,16 @@ def snapshots_refresh(*, organisation_ids: Iterable[int] | None = None) -> int:
             )
             written += 1
         written += _refresh_above_organisations(
-            regions={o.region for o in orgs}, now=now, today=today
+            regions={o.region for o in orgs}, now=now, today=today, filtered=touched
         )
     return written
 
 
-def _refresh_above_organisations(*, regions: set[str], now: Any, today: date) -> int:
-    """Regions and the programme, summed from every stored ward and organisation row."""
+def _refresh_above_organisations(
+    *, regions: set[str], now: Any, today: date, filtered: set[str] | None = None
+) -> int:
+    """Regions, the programme and the filtered views (all, or the keys in ``filtered``), summed
+    from every stored ward and organisation row."""
     ward_rows = list(
         Snapshot.objects.filter(kind=SnapshotKind.WARD).values_list("region", "payload")
     )
@@ -541,7 +555,80 @@ def _refresh_above_organisations(*, regions: set[str], now: Any, today: date) ->
         "funnel_to": payload["funnel_to"],
     }
     _store(SnapshotKind.PROGRAMME, NATIONAL_RATES, rates, now)
+    written += _refresh_filtered(ward_rows, org_rows, now=now, today=today, only=filtered)
     return written + 2
+
+
+# --- Filtered views (issue 18) ------------------------------------------------------------------
+
+FILTER_FIELDS = ("region", "provider_type", "service_type", "cohort")
+_FILTER_CODES = {"region": "r", "provider_type": "p", "service_type": "s", "cohort": "c"}
+
+
+def precomputed_filters() -> int:
+    """How many filters at once a stored filtered view covers (``REPORTING_PRECOMPUTED_FILTERS``);
+    a page with more filters sums its (few) matching wards when it is asked for."""
+    return int(getattr(settings, "REPORTING_PRECOMPUTED_FILTERS", 2))
+
+
+def filter_key(values: dict[str, str]) -> str:
+    """The key of a filtered view's snapshot, fields in a fixed order: ``p:nhs_trust|s:10``."""
+    return "|".join(
+        f"{_FILTER_CODES[name]}:{values[name]}" for name in FILTER_FIELDS if values.get(name)
+    )
+
+
+def filter_keys_of(ward: dict) -> list[str]:
+    """Every stored filtered view this ward row belongs to (up to ``precomputed_filters()``
+    filters at once)."""
+    present = [name for name in FILTER_FIELDS if ward.get(name)]
+    keys = []
+    for size in range(1, min(precomputed_filters(), len(present)) + 1):
+        for names in combinations(present, size):
+            keys.append(filter_key({name: ward[name] for name in names}))
+    return keys
+
+
+def _refresh_filtered(
+    ward_rows: list[tuple[str, dict]],
+    org_rows: list[tuple[str, dict]],
+    *,
+    now: Any,
+    today: date,
+    only: set[str] | None,
+) -> int:
+    """Store each filtered view's figures, summed exactly as a filtered page would sum them, so
+    a filtered page reads one row whatever the programme's size. Views left with no wards go."""
+    members: dict[str, list[dict]] = defaultdict(list)
+    for _region, payload in ward_rows:
+        for key in filter_keys_of(payload):
+            if only is None or key in only:
+                members[key].append(payload)
+    organisations = {p["organisation"]["id"]: p["organisation"] for _region, p in org_rows}
+    rows = []
+    for key, wards in members.items():
+        org_ids = {w["organisation_id"] for w in wards}
+        payload = aggregate(
+            wards,
+            [organisations[i] for i in sorted(org_ids) if i in organisations],
+            today=today,
+        )
+        rows.append(Snapshot(kind=SnapshotKind.FILTERED, key=key, payload=payload, computed_at=now))
+    # One upsert per batch rather than a read and a write per view (hundreds at scale 10).
+    Snapshot.objects.bulk_create(
+        rows,
+        batch_size=50,
+        update_conflicts=True,
+        unique_fields=["kind", "key"],
+        update_fields=["payload", "computed_at"],
+    )
+    stale = Snapshot.objects.filter(kind=SnapshotKind.FILTERED)
+    if only is None:
+        stale = stale.exclude(key__in=list(members))
+    else:
+        stale = stale.filter(key__in=sorted(only - set(members)))
+    stale.delete()
+    return len(members)
 
 
 def ward_payload_now(ward: Ward) -> dict:

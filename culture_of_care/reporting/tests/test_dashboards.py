@@ -280,8 +280,95 @@ def test_nightly_task_is_scheduled_and_refreshes(settings):
     assert schedule["task"] == "culture_of_care.reporting.tasks.refresh_all_snapshots"
     with time_machine.travel(AFTER_DEADLINE, tick=False):
         programme(organisations=1, wards_each=2, last=date(2026, 11, 1))
-        assert tasks.refresh_all_snapshots.delay().get() == 2 + 1 + 1 + 2
+        # Two wards, their organisation, its region, the programme and the national rates;
+        # then the stored filtered views both wards share: four single filters and six pairs.
+        assert tasks.refresh_all_snapshots.delay().get() == 2 + 1 + 1 + 2 + 4 + 6
         assert Snapshot.objects.filter(kind=SnapshotKind.PROGRAMME).count() == 2
+
+
+# --- Filtered views: stored, not summed per request (issue 18) ------------------------------
+
+FILTERED_VIEWS = (
+    ("dashboards:national", [], {"region": "Y62"}),
+    ("dashboards:national", [], {"provider_type": "nhs_trust"}),
+    ("dashboards:national", [], {"service_type": "10"}),
+    ("dashboards:national", [], {"cohort": "2025-Q2"}),
+    ("dashboards:national", [], {"provider_type": "nhs_trust", "service_type": "10"}),
+    ("dashboards:region", ["Y56"], {"cohort": "2025-Q2"}),
+)
+
+
+def _filtered_reads(client) -> dict[str, tuple[int, int]]:
+    """Per filtered view: (queries, how many of them read ward snapshot rows)."""
+    out = {}
+    for name, args, params in FILTERED_VIEWS:
+        with CaptureQueriesContext(connection) as queries:
+            response = client.get(reverse(name, args=args), params)
+        assert response.status_code == 200
+        ward_reads = [
+            q["sql"]
+            for q in queries
+            if "reporting_snapshot" in q["sql"] and "\"kind\" = 'ward'" in q["sql"]
+        ]
+        out[f"{name} {params}"] = (len(queries), len(ward_reads))
+    return out
+
+
+def test_filtered_views_read_one_stored_row_whatever_the_programmes_size(
+    client_for, programme_lead
+):
+    with time_machine.travel(AFTER_DEADLINE, tick=False):
+        client = client_for(programme_lead)
+        programme(organisations=2, wards_each=2, last=date(2026, 11, 1))
+        programme(organisations=1, wards_each=1, last=date(2026, 11, 1), region="Y62")
+        snapshots.snapshots_refresh()
+        client.get(reverse("dashboards:national"))  # warm the session and the role cache
+        small = _filtered_reads(client)
+        programme(organisations=4, wards_each=3, last=date(2026, 11, 1))
+        programme(organisations=2, wards_each=3, last=date(2026, 11, 1), region="Y62")
+        snapshots.snapshots_refresh()
+        large = _filtered_reads(client)
+        assert small == large
+        # No filtered page sums the ward rows of its view when it is asked for.
+        assert {reads for _queries, reads in large.values()} == {0}
+        response = client.get(reverse("dashboards:national"), {"region": "Y62"})
+        assert _figure(response).latest.coverage == "7 of 7 wards reported"
+
+
+def test_stored_filtered_views_follow_a_data_change_and_a_ward_that_moves(
+    client_for, programme_lead, admin, django_capture_on_commit_callbacks
+):
+    from wards.models import ServiceType
+
+    with time_machine.travel(AFTER_DEADLINE, tick=False):
+        orgs, wards = programme(organisations=2, wards_each=2, last=date(2026, 10, 1))
+        snapshots.snapshots_refresh()
+        client = client_for(programme_lead)
+        url = reverse("dashboards:national")
+        pair = {"provider_type": "nhs_trust", "service_type": "10"}
+        assert _figure(client.get(url, pair)).latest.period == date(2026, 10, 1)
+
+        # Every ward enters November: the refresh queued on commit updates the stored views.
+        with django_capture_on_commit_callbacks(execute=True):
+            for ward in wards:
+                _enter(ward, admin, date(2026, 11, 1))
+        after = _figure(client.get(url, pair)).latest
+        assert (after.period, after.coverage) == (date(2026, 11, 1), "4 of 4 wards reported")
+
+        # A ward that becomes another service type leaves one view and joins another.
+        other, _ = ServiceType.objects.get_or_create(
+            code="11", defaults={"name": "Older adult mental health care", "group": "Older"}
+        )
+        wards[0].service_type = other
+        wards[0].save()
+        snapshots.snapshots_refresh(organisation_ids=[orgs[0].pk])
+        moved = client.get(url, {"service_type": "10"})
+        assert _figure(moved).latest.coverage == "3 of 3 wards reported"
+        joined = client.get(url, {"service_type": "11"})
+        assert _figure(joined).latest.coverage == "1 of 1 ward reported"
+        # Three filters at once are summed from the matching wards when asked for.
+        three = client.get(url, {"region": "Y56", "service_type": "10", "cohort": "2025-Q2"})
+        assert _figure(three).latest.coverage == "3 of 3 wards reported"
 
 
 # --- Funnel and the ward table ----------------------------------------------------------------
