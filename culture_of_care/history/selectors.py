@@ -9,7 +9,10 @@ from typing import Any
 from django.apps import apps
 from django.conf import settings
 from django.db import models
+from django.utils.dateparse import parse_date, parse_datetime
+from django.utils.formats import date_format
 from django.utils.text import capfirst
+from django.utils.timezone import localtime
 
 from culture_of_care.access import Domain, may_change_in
 from culture_of_care.history.context import SYSTEM
@@ -19,6 +22,8 @@ from culture_of_care.history.models import EVENT_MODELS
 HIDDEN_FIELDS = {"id", "created_at", "updated_at"}
 WHAT = {"insert": "Created", "update": "Changed", "delete": "Deleted"}
 EMPTY = "(empty)"
+# What a record is called when several kinds are listed together (a person's page).
+NAMES = {"accounts.user": "Their details", "accounts.roleassignment": "A role"}
 
 
 @dataclass
@@ -58,6 +63,12 @@ def _display(model_field: models.Field | None, value: Any) -> str:
         return str(dict(model_field.flatchoices).get(value, value))
     if isinstance(model_field, models.BooleanField):
         return "Yes" if value else "No"
+    if isinstance(model_field, models.DateTimeField):
+        moment = parse_datetime(str(value))
+        return date_format(localtime(moment), "j F Y, H:i") if moment else str(value)
+    if isinstance(model_field, models.DateField):
+        day = parse_date(str(value))
+        return date_format(day, "j F Y") if day else str(value)
     if model_field.is_relation and model_field.related_model is not None:
         related = model_field.related_model._default_manager.filter(pk=value).first()
         return str(related) if related is not None else f"No longer here (number {value})"
@@ -81,33 +92,68 @@ def _who(context: dict[str, Any] | None) -> str:
     return "Not recorded"
 
 
-def history_of(obj: models.Model) -> list[Entry]:
-    """What happened to ``obj``, newest first: when, who, and each field's before and after."""
-    from pghistory.models import Events
-
-    model = type(obj)
-    if model._meta.label_lower not in EVENT_MODELS:
-        return []
-    entries: list[Entry] = []
-    for event in Events.objects.tracks(obj).order_by("-pgh_created_at", "-pgh_id"):
-        changes = []
-        for key, (before, after) in sorted((event.pgh_diff or {}).items()):
-            model_field = _field(model, key)
-            name = model_field.name if model_field is not None else key
-            if name in HIDDEN_FIELDS or (model_field is not None and not model_field.editable):
-                continue
-            label = capfirst(str(model_field.verbose_name)) if model_field is not None else key
-            changes.append(
-                Change(label, _display(model_field, before), _display(model_field, after))
-            )
-        if event.pgh_label == "update" and not changes:
+def _changes(model: type[models.Model], event: Any) -> list[Change]:
+    """Each shown field's before and after: the diff for a change, the values a new record
+    started with (``(empty)`` before) when it was created."""
+    if event.pgh_label == "insert":
+        pairs = [(key, (None, value)) for key, value in (event.pgh_data or {}).items()]
+    else:
+        pairs = list((event.pgh_diff or {}).items())
+    changes = []
+    for key, (before, after) in sorted(pairs):
+        model_field = _field(model, key)
+        if model_field is None or model_field.name in HIDDEN_FIELDS or not model_field.editable:
             continue
-        entries.append(
-            Entry(
-                at=event.pgh_created_at,
-                who=_who(event.pgh_context),
-                what=WHAT.get(event.pgh_label, capfirst(event.pgh_label)),
-                changes=changes,
+        if event.pgh_label == "insert" and after in (None, "", [], {}):
+            continue
+        changes.append(
+            Change(
+                capfirst(str(model_field.verbose_name)),
+                _display(model_field, before),
+                _display(model_field, after),
             )
         )
+    return changes
+
+
+def history_of(*objs: models.Model) -> list[Entry]:
+    """What happened to ``objs``, newest first: when, who, and each field's before and after."""
+    from pghistory.models import Events
+
+    tracked = [obj for obj in objs if obj._meta.label_lower in EVENT_MODELS]
+    if not tracked:
+        return []
+    by_model: dict[type[models.Model], list[models.Model]] = {}
+    for obj in tracked:
+        by_model.setdefault(type(obj), []).append(obj)
+    events = [
+        event
+        for group in by_model.values()  # pghistory reads one model's events at a time
+        for event in Events.objects.tracks(group)
+    ]
+    events.sort(key=lambda event: (event.pgh_created_at, event.pgh_id), reverse=True)
+    entries: list[Entry] = []
+    for event in events:
+        model = apps.get_model(event.pgh_obj_model)
+        changes = _changes(model, event)
+        if event.pgh_label == "update" and not changes:
+            continue
+        what = WHAT.get(event.pgh_label, capfirst(event.pgh_label))
+        if len(tracked) > 1:
+            what = f"{NAMES.get(model._meta.label_lower, capfirst(str(model._meta.verbose_name)))}: {what.lower()}"
+        entries.append(
+            Entry(at=event.pgh_created_at, who=_who(event.pgh_context), what=what, changes=changes)
+        )
     return entries
+
+
+def person_history(person: Any, organisation: Any) -> list[Entry]:
+    """A person's own record and their roles in ``organisation`` (or its wards), newest first."""
+    from django.db.models import Q
+
+    from culture_of_care.accounts.models import RoleAssignment
+
+    roles = RoleAssignment.objects.filter(user=person).filter(
+        Q(organisation_id=organisation.pk) | Q(ward__organisation_id=organisation.pk)
+    )
+    return history_of(person, *roles)

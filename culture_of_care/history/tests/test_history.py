@@ -200,3 +200,19 @@ def test_a_management_command_acts_as_the_system(ward):
     event = EVENT_MODELS["wards.ward"].objects.get(pgh_obj_id=ward.pk, pgh_label="update")
     assert event.pgh_context["actor"] == "system"
     assert event.pgh_context["command"] == "test_history"
+
+
+def test_a_persons_page_shows_changes_to_their_details_and_roles(
+    client_for, org, ward, org_lead, ward_member, other_org_member
+):
+    from culture_of_care.accounts.roles import Role
+
+    person_page = reverse("organisations:person", args=[org.ods_code, ward_member.pk])
+    client = client_for(org_lead)
+    client.post(person_page, {"roles": [Role.EXECUTIVE], "wards": [ward.pk]})
+
+    page = client.get(person_page)
+    assert "History of changes" in page.text
+    assert "A role: created by Olu Lead" in page.text
+    assert "Executive" in page.text
+    assert client_for(other_org_member).get(person_page).status_code == 404
