@@ -76,6 +76,11 @@ INSTALLED_APPS = [
     "wards",
     "coaching",
     "risk",
+    # --- history (issue 16 item 2): database-level audit history; must stay last ---
+    "pgtrigger",
+    "pghistory",
+    "culture_of_care.history",
+    # --- end history ---
 ]
 
 MIDDLEWARE = [
@@ -86,6 +91,7 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "culture_of_care.history.context.HistoryContextMiddleware",  # history (issue 16 item 2)
     # Identifiers from requests (issue 17): a NUL byte or an impossible id is 404/400, never 500.
     "culture_of_care.identifiers.RequestIdentifierGuard",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",

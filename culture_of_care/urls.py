@@ -32,6 +32,7 @@ urlpatterns = [
     path("dashboards/", include("culture_of_care.reporting.dashboard_urls")),
     path("coaching/", include("coaching.urls")),
     path("risk/", include("risk.urls")),
+    path("history/", include("culture_of_care.history.urls")),  # history (issue 16 item 2)
     path("api/v1/", include((api_v1, "api"))),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     # The docs page loads its start-up script from a second request (?script), never inline, so

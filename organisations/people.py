@@ -19,7 +19,6 @@ from culture_of_care.access import is_programme_admin
 from culture_of_care.accounts.models import Invitation, RoleAssignment, User
 from culture_of_care.accounts.roles import Role
 from culture_of_care.accounts.services import invitation_revoke
-from culture_of_care.audit.services import audit_record
 from organisations.models import Organisation
 
 # Organisation-wide roles an organisation lead may give within their own organisation; a
@@ -101,14 +100,6 @@ def _end(assignment: RoleAssignment, actor: Any, organisation: Organisation) -> 
     assignment.ends_on = yesterday
     assignment.starts_on = min(assignment.starts_on, yesterday)
     assignment.save(update_fields=["ends_on", "starts_on"])
-    audit_record(
-        actor=actor,
-        action="role.end",
-        obj=assignment,
-        organisation_id=organisation.id,
-        summary=f"{assignment.user.email} no longer {assignment.get_role_display()}"
-        + (f" on {assignment.ward.name}" if assignment.ward_id else ""),
-    )
 
 
 def _grant(
@@ -126,13 +117,6 @@ def _grant(
         assignment.ends_on = None
         assignment.starts_on = min(assignment.starts_on, today)
         assignment.save(update_fields=["ends_on", "starts_on"])
-    audit_record(
-        actor=actor,
-        action="role.grant",
-        obj=assignment,
-        organisation_id=organisation.id,
-        summary=f"{user.email} given role {role}",
-    )
 
 
 @transaction.atomic
@@ -200,12 +184,4 @@ def person_deactivate(*, actor: Any, user: User, organisation: Organisation) -> 
     if switched_off:
         user.is_active = False
         user.save(update_fields=["is_active"])
-    audit_record(
-        actor=actor,
-        action="person.deactivate",
-        obj=user,
-        organisation_id=organisation.id,
-        summary=f"{user.email} left {organisation.name}"
-        + (" (account switched off)" if switched_off else ""),
-    )
     return switched_off

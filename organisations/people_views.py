@@ -10,6 +10,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from culture_of_care.access import get_editable_or_403
 from culture_of_care.accounts.services import invitation_resend_to, invitation_revoke, site_url_of
+from culture_of_care.history.selectors import person_history
 from organisations import people
 from organisations.forms import PersonRolesForm
 from organisations.models import Organisation
@@ -64,7 +65,13 @@ def person_detail(request: HttpRequest, ods_code: str, user_id: int) -> HttpResp
     return render(
         request,
         "organisations/person.html",
-        {"organisation": organisation, "person": person, "form": form},
+        {
+            "organisation": organisation,
+            "person": person,
+            "form": form,
+            # history (issue 16 item 2): only leads and programme admins reach this page
+            "history": person_history(person.user, organisation),
+        },
     )
 
 

@@ -1,4 +1,9 @@
-"""Writing audit entries (called from other services inside their transaction)."""
+"""Writing audit entries (called from other services inside their transaction).
+
+Every change to a tracked row is already kept, with who made it, by database triggers
+(culture_of_care/history). Write an entry here only for what triggers cannot see or what a page
+reads back: sending and resending, signing in with SSO or MFA, erasure, imports, summaries of
+many rows at once (a ward's data saves) and the moves a cycle makes between stages."""
 
 from __future__ import annotations
 

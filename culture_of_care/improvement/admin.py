@@ -3,7 +3,13 @@ editing of change theories happens on the theory pages, which keep versions and 
 
 from django.contrib import admin
 
-from culture_of_care.improvement.models import ChangeTheory, Commitment, DriverNode, Measure
+from culture_of_care.improvement.models import (
+    ChangeTheory,
+    Commitment,
+    DriverNode,
+    Measure,
+    PDSACycle,
+)
 
 
 @admin.register(Commitment)
@@ -29,3 +35,23 @@ class MeasureAdmin(admin.ModelAdmin):
     list_display = ["name", "code", "type", "kind", "improvement", "chart_type", "organisation"]
     list_filter = ["type", "kind", "chart_type", "disaggregated"]
     search_fields = ["name", "code"]
+
+
+# --- history (issue 16 item 2): PDSA cycles can be corrected in the admin; the history page
+# of each cycle shows those edits with the editor's name, as for edits on the site.
+@admin.register(PDSACycle)
+class PDSACycleAdmin(admin.ModelAdmin):
+    list_display = ["title", "number", "status", "ward", "organisation"]
+    list_filter = ["status"]
+    search_fields = ["title"]
+    raw_id_fields = [
+        "organisation",
+        "ward",
+        "change_idea",
+        "previous",
+        "created_by",
+        "participants",
+    ]
+
+
+# --- end history ---

@@ -237,7 +237,6 @@ def ward_project_ensure(*, ward: Ward, actor: User | None = None) -> Project:
     )
     project.team.set(_ward_team(ward))
     project.measures.set(Measure.objects.national().filter(code="rp_all"))
-    audit_record(actor=actor, action="project.create", obj=project, summary=project.title)
     return project
 
 
@@ -264,7 +263,6 @@ def organisation_project_ensure(
         .current()
         .values_list("user_id", flat=True)
     )
-    audit_record(actor=actor, action="project.create", obj=project, summary=project.title)
     return project
 
 
@@ -281,12 +279,6 @@ def project_update(
     measures: list[Measure],
 ) -> Project:
     """Change a project's aim, change theory, team and chosen measures."""
-    before = {
-        "aim_what": project.aim_what,
-        "aim_how_much": project.aim_how_much,
-        "aim_by_when": str(project.aim_by_when or ""),
-        "change_theory": str(project.change_theory or ""),
-    }
     project.aim_what = aim_what
     project.aim_how_much = aim_how_much
     project.aim_by_when = aim_by_when
@@ -295,19 +287,6 @@ def project_update(
     project.team.set(team)
     local = list(project.local_measures.all())
     project.measures.set([*measures, *local])
-    after = {
-        "aim_what": aim_what,
-        "aim_how_much": aim_how_much,
-        "aim_by_when": str(aim_by_when or ""),
-        "change_theory": str(change_theory or ""),
-    }
-    audit_record(
-        actor=actor,
-        action="project.update",
-        obj=project,
-        summary=f"Updated {project.title}",
-        changes=changes_between(before, after),
-    )
     return project
 
 
@@ -365,22 +344,13 @@ def change_idea_create(
     idea.full_clean()
     idea.save()
     idea.drivers.set(drivers)
-    audit_record(actor=actor, action="change_idea.create", obj=idea, summary=idea.title)
     return idea
 
 
 @transaction.atomic
 def change_idea_set_status(*, idea: ChangeIdea, actor: User, status: str) -> ChangeIdea:
-    old = idea.status
     idea.status = status
     idea.save(update_fields=["status"])
-    audit_record(
-        actor=actor,
-        action="change_idea.status",
-        obj=idea,
-        summary=f"{idea.title}: {idea.get_status_display()}",
-        changes={"status": [old, status]},
-    )
     return idea
 
 
@@ -579,13 +549,6 @@ def pdsa_cycle_decide(
             involvement_notes=cycle.involvement_notes,
         )
     idea.save(update_fields=["status"])
-    audit_record(
-        actor=actor,
-        action="pdsa_cycle.decide",
-        obj=cycle,
-        summary=f"{cycle}: {cycle.get_decision_display()}",
-        changes={"decision": ["", decision]},
-    )
     events.data_changed(cycle.organisation_id)
     return next_cycle
 
@@ -601,12 +564,6 @@ def pdsa_cycle_share(
     cycle.share_ward_name = shared and share_ward_name
     cycle.shared_at = timezone.now() if shared else None
     cycle.save(update_fields=["shared", "share_ward_name", "shared_at", "updated_at"])
-    audit_record(
-        actor=actor,
-        action="pdsa_cycle.share" if shared else "pdsa_cycle.unshare",
-        obj=cycle,
-        summary=f"{cycle}: {'shared' if shared else 'no longer shared'}",
-    )
     return cycle
 
 

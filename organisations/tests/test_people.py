@@ -13,6 +13,7 @@ from culture_of_care.accounts.models import Invitation, RoleAssignment
 from culture_of_care.accounts.roles import Role
 from culture_of_care.accounts.services import invitation_create
 from culture_of_care.audit.models import AuditEntry
+from culture_of_care.history.models import EVENT_MODELS
 from tests.factories import RoleAssignmentFactory, UserFactory
 
 
@@ -24,7 +25,8 @@ def _person_url(name, org, user):
 def test_leaver_is_deactivated_and_loses_reach_at_once(
     request, client_for, manager, org, ward, ward_member
 ):
-    client = client_for(request.getfixturevalue(manager))
+    manager_user = request.getfixturevalue(manager)
+    client = client_for(manager_user)
     leaver_client = client_for(ward_member)
     assert leaver_client.get(reverse("wards:detail", args=[ward.pk])).status_code == 200
 
@@ -41,8 +43,20 @@ def test_leaver_is_deactivated_and_loses_reach_at_once(
     # Their open session is no longer signed in.
     after = leaver_client.get(reverse("wards:detail", args=[ward.pk]))
     assert after.status_code == 302 and reverse("account_login") in after["Location"]
-    assert AuditEntry.objects.filter(action="person.deactivate", organisation=org).exists()
-    assert AuditEntry.objects.filter(action="role.end", organisation=org).exists()
+    # The history (database triggers) keeps who switched them off and ended their role.
+    by_manager = {"pgh_context__user": manager_user.pk}
+    assert (
+        EVENT_MODELS["accounts.user"]
+        .objects.filter(pgh_obj_id=ward_member.pk, is_active=False, **by_manager)
+        .exists()
+    )
+    assert (
+        EVENT_MODELS["accounts.roleassignment"]
+        .objects.filter(
+            user_id=ward_member.pk, organisation_id=org.pk, ends_on__isnull=False, **by_manager
+        )
+        .exists()
+    )
     listing = client.get(reverse("organisations:people", args=[org.ods_code])).text
     assert "ward@example.org" not in listing
 
@@ -62,7 +76,10 @@ def test_lead_changes_roles_and_reach_follows(client_for, org_lead, org, ward, w
         (Role.EXECUTIVE, None),
         (Role.WARD_MEMBER, second.pk),
     }
-    assert AuditEntry.objects.filter(action="role.grant", organisation=org).count() == 2
+    granted = EVENT_MODELS["accounts.roleassignment"].objects.filter(
+        pgh_label="insert", user_id=ward_member.pk, pgh_context__user=org_lead.pk
+    )
+    assert granted.count() == 2
     member_client = client_for(ward_member)
     assert member_client.get(reverse("wards:detail", args=[second.pk])).status_code == 200
     # Give the old ward back, then remove everything but the executive role: the ward goes.

@@ -164,6 +164,12 @@ def _qi_screens() -> list[Screen]:
     def page(name: str, key: str = "project", *extra: Any) -> Callable[[Scene], str]:
         return lambda s: reverse(name, args=[scene(s)[key].pk, *extra])
 
+    def cycle_history(s: Scene) -> str:
+        cycle = scene(s)["cycle"]
+        cycle.objective = f"{cycle.objective} (changed)"
+        cycle.save(update_fields=["objective"])
+        return reverse("history:object", args=["cycle", cycle.pk])
+
     def theory(s: Scene) -> str:
         ensure_reference_data()
         return reverse("improvement:theory", args=[ChangeTheory.objects.get(level="ward").pk])
@@ -179,6 +185,7 @@ def _qi_screens() -> list[Screen]:
         Screen("qi-change-idea", page("improvement:change_idea", "idea"), team),
         Screen("qi-cycle", page("improvement:cycle", "cycle"), team),
         Screen("qi-cycle-plan", page("improvement:cycle_stage", "cycle", "plan"), ("ward_member",)),
+        Screen("qi-cycle-history", cycle_history, ("org_lead", "admin")),  # history (issue 16)
         Screen("qi-cycles", page("improvement:cycles"), (*team, "programme_lead")),
         Screen("qi-scores", page("improvement:scores"), team),
         Screen("qi-data", page("improvement:data"), (*team, "executive")),
@@ -261,6 +268,11 @@ SCREENS: list[Screen] = [
     Screen(
         "organisation-invite",
         lambda s: reverse("organisations:invite", args=[s.org.ods_code]),
+        ("org_lead",),
+    ),
+    Screen(  # history (issue 16): a person's page lists changes to their details and roles
+        "organisation-person",
+        lambda s: reverse("organisations:person", args=[s.org.ods_code, s.user.pk]),
         ("org_lead",),
     ),
     Screen("ward-list", lambda s: reverse("wards:list"), EVERY_ROLE),
