@@ -20,6 +20,11 @@ urlpatterns = [
         "organisations/<ods:ods_code>/", projects.organisation_project, name="organisation_project"
     ),
     path("organisations/<ods:ods_code>/upload/", data.organisation_upload, name="upload"),
+    path(
+        "organisations/<ods:ods_code>/upload/template.<str:kind>",
+        data.upload_template,
+        name="upload_template",
+    ),
     path("projects/<id:pk>/", projects.project_detail, name="project"),
     path("projects/<id:pk>/edit/", projects.project_edit, name="project_edit"),
     path("projects/<id:pk>/measures/add/", projects.measure_add, name="measure_add"),

@@ -3,6 +3,7 @@ group, and an organisation's upload of one month for all its wards."""
 
 from __future__ import annotations
 
+import io
 import re
 from datetime import date
 from decimal import Decimal, InvalidOperation
@@ -12,6 +13,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
 
 from culture_of_care.access import (
     Domain,
@@ -20,7 +22,8 @@ from culture_of_care.access import (
     get_editable_or_403,
     get_visible_or_404,
 )
-from culture_of_care.improvement import selectors, services
+from culture_of_care.downloads import csv_download
+from culture_of_care.improvement import selectors, services, windows
 from culture_of_care.improvement.data_entry import (
     EQUITY_GROUPS,
     Entry,
@@ -301,8 +304,11 @@ def organisation_upload(request: HttpRequest, ods_code: str) -> HttpResponse:
     organisation = get_visible_or_404(Organisation, request.user, ods_code=ods_code.upper())
     ensure_may_change_in(organisation, request.user, Domain.QI)
     key = SESSION_KEY.format(organisation.id)
-    form = UploadForm()
-    context: dict[str, Any] = {"organisation": organisation}
+    form = UploadForm(initial={"month": windows.last_closed_month(timezone.localdate())})
+    context: dict[str, Any] = {
+        "organisation": organisation,
+        "template_month": windows.last_closed_month(timezone.localdate()),
+    }
     if request.method == "POST" and request.POST.get("action") == "save":
         stored = request.session.get(key)
         if not stored:
@@ -332,11 +338,13 @@ def organisation_upload(request: HttpRequest, ods_code: str) -> HttpResponse:
             entries: list[Entry] = []
             if not problems:
                 entries, problems = _upload_entries(request, organisation, rows, month)
-            if not problems:
-                try:
-                    services.data_points_check(entries=entries)
-                except DataEntryError as exc:
-                    problems = exc.problems
+                # One pass: the rows that name a known ward and measure are checked too, so
+                # the person sees every problem in the file at once.
+                if entries:
+                    try:
+                        services.data_points_check(entries=entries)
+                    except DataEntryError as exc:
+                        problems = _in_row_order(problems + exc.problems)
             if problems:
                 context["problems"] = cap_problems(problems)
                 context["has_errors"] = True
@@ -403,15 +411,20 @@ def _upload_entries(
     for number, row in enumerate(rows, start=2):
         where = f"Row {number}"
         ward = wards.get(row.get("ward_code", "").strip().lower())
+        if not row.get("numerator", "").strip() and not row.get("denominator", "").strip():
+            continue  # a row of the month's template left blank: nothing to enter
         if ward is None:
             problems.append(
                 f"{where}: '{row.get('ward_code', '')}' is not a ward code of {organisation.name}."
             )
             continue
+        where = f"{where}, {ward.name} ({ward.code})"
         code = row.get("measure_code", "").strip().lower()
         measure = measures.get(ward.id, national).get(code)
         if measure is None:
-            problems.append(f"{where}: '{row.get('measure_code', '')}' is not a measure code.")
+            problems.append(
+                f"{where}: '{row.get('measure_code', '')}' is not a measure code of this ward."
+            )
             continue
         group = row.get("equity_group", "").strip().lower()
         if group == "all":
@@ -424,13 +437,27 @@ def _upload_entries(
                 row.get("numerator", ""),
                 row.get("denominator", ""),
                 group=group,
-                where=f"{where} ({ward.code})",
+                where=where,
                 note=row.get("note", ""),
+                row=number,
             )
         )
     if not entries and not problems:
         problems.append("The file has no rows of data under its header.")
     return entries, problems
+
+
+ROW_NUMBER = re.compile(r"^Rows? (\d+)")
+
+
+def _in_row_order(problems: list[str]) -> list[str]:
+    """Problems about rows in the order of the file (the rest, about the file, first)."""
+
+    def row(problem: str) -> int:
+        match = ROW_NUMBER.match(problem)
+        return int(match[1]) if match else 0
+
+    return sorted(problems, key=row)
 
 
 def _stored_entries(
@@ -455,6 +482,76 @@ def _stored_entries(
             Entry(wards[ward_id], measures[measure_id], month, num, den, group, note=note)
         )
     return entries, problems
+
+
+TEMPLATE_COLUMNS = [
+    "ward_code",
+    "ward_name",
+    "measure_code",
+    "measure_name",
+    "numerator",
+    "denominator",
+    "equity_group",
+    "note",
+]
+XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def upload_template_rows(request: HttpRequest, organisation: Organisation) -> list[list[str]]:
+    """One row for each value the organisation's wards enter in a month: each ward's measures
+    (by code and name), and for measures entered by ethnicity group, a row for each group.
+    The names are for the reader; the upload goes by the codes and ignores the name columns."""
+    projects = (
+        Project.objects.editable_by(request.user)
+        .filter(organisation=organisation, kind=ProjectKind.WARD, ward__isnull=False)
+        .select_related("ward")
+        .order_by("ward__name", "ward__code")
+    )
+    rows = []
+    for project in projects:
+        ward = project.ward
+        for measure in selectors.project_measures(project):
+            groups = (
+                [ALL_GROUPS, *(g for g, _ in EQUITY_GROUPS)]
+                if measure.disaggregated
+                else [ALL_GROUPS]
+            )
+            for group in groups:
+                rows.append([ward.code, ward.name, measure.code, measure.name, "", "", group, ""])
+    return rows
+
+
+@login_required
+def upload_template(request: HttpRequest, ods_code: str, kind: str) -> HttpResponse:
+    """This month's upload template for the organisation, with its wards and measures."""
+    if kind not in ("csv", "xlsx"):
+        raise Http404("Not found")
+    organisation = get_visible_or_404(Organisation, request.user, ods_code=ods_code.upper())
+    ensure_may_change_in(organisation, request.user, Domain.QI)
+    month = windows.last_closed_month(timezone.localdate())
+    rows = upload_template_rows(request, organisation)
+    filename = f"{organisation.ods_code}-data-{month:%Y-%m}"
+    if kind == "csv":
+        return csv_download([TEMPLATE_COLUMNS, *rows], f"{filename}.csv")
+    import openpyxl
+    from openpyxl.styles import Font
+
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.title = f"{month:%Y-%m}"
+    sheet.append(TEMPLATE_COLUMNS)
+    for cell in sheet[1]:
+        cell.font = Font(bold=True)
+    for row in rows:
+        sheet.append(row)
+    for index, width in enumerate((12, 28, 16, 40, 12, 14, 14, 30), start=1):
+        sheet.column_dimensions[openpyxl.utils.get_column_letter(index)].width = width
+    sheet.freeze_panes = "E2"
+    output = io.BytesIO()
+    book.save(output)
+    response = HttpResponse(output.getvalue(), content_type=XLSX_TYPE)
+    response["Content-Disposition"] = f'attachment; filename="{filename}.xlsx"'
+    return response
 
 
 @login_required
