@@ -32,6 +32,7 @@ urlpatterns = [
     path("projects/<id:pk>/cycles/", cycles.project_cycles, name="cycles"),
     path("projects/<id:pk>/scores/", scores.project_scores, name="scores"),
     path("projects/<id:pk>/data/", data.data_grid, name="data"),
+    path("projects/<id:pk>/data/month/", data.data_month, name="data_month"),
     path(
         "projects/<id:pk>/data/<id:measure_pk>/<str:period>/",
         data.data_groups,

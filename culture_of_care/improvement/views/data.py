@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import io
 import re
+from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal, InvalidOperation
 from typing import Any
@@ -32,7 +33,12 @@ from culture_of_care.improvement.data_entry import (
     read_upload,
 )
 from culture_of_care.improvement.forms import GridWindowForm, PasteForm, UploadForm
-from culture_of_care.improvement.models import ALL_GROUPS, Measure, Project, ProjectKind
+from culture_of_care.improvement.models import (
+    ALL_GROUPS,
+    Measure,
+    Project,
+    ProjectKind,
+)
 from culture_of_care.improvement.services import DataEntryError
 from culture_of_care.improvement.views.common import no_project, visible_project
 from culture_of_care.periods import month_label
@@ -150,6 +156,172 @@ def data_grid(request: HttpRequest, pk: int) -> HttpResponse:
             "recent_periods": list(reversed(periods[-3:])),
         },
     )
+
+
+@dataclass
+class MonthField:
+    """One value of the "this month" form: a measure's total, or one ethnicity group's."""
+
+    measure: Measure
+    group: str
+    label: str
+    num: str
+    den: str
+    errors: list[str]
+
+    @property
+    def key(self) -> str:
+        return f"{self.measure.id}-{self.group or 'all'}"
+
+
+def _month_fields(
+    measures: list[Measure],
+    existing: dict[tuple[int, str], Any],
+    submitted: dict[str, str],
+    by_key: dict[tuple[int, str], list[str]],
+) -> list[dict[str, Any]]:
+    """The form's measures, each with its total and (when entered by group) its groups."""
+    out = []
+    for measure in measures:
+        groups = [(ALL_GROUPS, "All groups (the total)")]
+        if measure.disaggregated:
+            groups += EQUITY_GROUPS
+        fields = []
+        for code, label in groups:
+            point = existing.get((measure.id, code))
+            key = f"{measure.id}-{code or 'all'}"
+            fields.append(
+                MonthField(
+                    measure,
+                    code,
+                    label,
+                    submitted.get(f"n-{key}", _show(point.numerator) if point else ""),
+                    submitted.get(f"d-{key}", _show(point.denominator) if point else ""),
+                    by_key.get((measure.id, code), []),
+                )
+            )
+        total, *by_group = fields
+        note_point = existing.get((measure.id, ALL_GROUPS))
+        out.append(
+            {
+                "measure": measure,
+                "total": total,
+                "groups": by_group,
+                "groups_open": any(f.num or f.den or f.errors for f in by_group),
+                "note": submitted.get(f"note-{measure.id}", note_point.note if note_point else ""),
+            }
+        )
+    return out
+
+
+@login_required
+def data_month(request: HttpRequest, pk: int) -> HttpResponse:
+    """One month for the ward, every measure and its ethnicity groups on one page, saved in one
+    go (all or nothing). Opens at the latest month not yet entered; any month of the ward's data
+    window (``windows.ward_window``) can be chosen."""
+    project = _ward_project(request, pk)
+    ward = project.ward
+    get_editable_or_403(Project, request.user, pk=project.pk)
+    measures = selectors.project_measures(project)
+    window = windows.ward_window(ward, today=timezone.localdate())
+    months = window.months()
+    entered = selectors.entered_months(ward, measures, months)
+    month = parse_month(request.GET.get("month", "")) if request.GET.get("month") else None
+    month_error = ""
+    if month is not None and month not in months:
+        month_error = (
+            windows.window_problem(ward, month, today=timezone.localdate())
+            or "Choose a month from the list."
+        )
+        month = None
+    if month is None:
+        month = selectors.month_to_enter(ward, measures, months)
+    context: dict[str, Any] = {
+        "project": project,
+        "ward": ward,
+        "window": window,
+        "month": month,
+        "month_error": month_error,
+        "month_choices": [
+            (m, f"{month_label(m)}{' (entered)' if m in entered else ''}") for m in reversed(months)
+        ],
+        "measures": measures,
+    }
+    if month is None:
+        return render(request, "improvement/data_month.html", context)
+    existing = selectors.month_values(ward, measures, month)
+    submitted: dict[str, str] = {}
+    errors: list[dict[str, str]] = []
+    by_key: dict[tuple[int, str], list[str]] = {}
+    if request.method == "POST":
+        submitted = {k: v for k, v in request.POST.items() if k != "csrfmiddlewaretoken"}
+        entries = _month_entries(submitted, measures, ward, month, existing)
+        try:
+            result = services.data_points_save(entries=entries, actor=request.user)
+        except DataEntryError as exc:
+            for key, problems in exc.by_key.items():
+                by_key.setdefault((key[1], key[3]), []).extend(problems)
+            anchors = {
+                problem: f"n-{key[1]}-{key[3] or 'all'}"
+                for key, problems in exc.by_key.items()
+                for problem in problems
+            }
+            errors = [
+                {"text": p, "href": f"#{anchors[p]}" if p in anchors else ""} for p in exc.problems
+            ]
+        else:
+            if result.total:
+                messages.success(
+                    request,
+                    f"Saved {month_label(month)}: {result.created} new, {result.updated} "
+                    f"changed and {result.deleted} removed value"
+                    f"{'s' if result.total != 1 else ''}.",
+                )
+            else:
+                messages.info(request, "Nothing had changed, so nothing was saved.")
+            return redirect("improvement:data", pk=project.pk)
+    context.update(
+        {
+            "rows": _month_fields(measures, existing, submitted, by_key),
+            "errors": errors,
+            "has_errors": bool(errors),
+        }
+    )
+    return render(request, "improvement/data_month.html", context)
+
+
+def _month_entries(
+    submitted: dict[str, str],
+    measures: list[Measure],
+    ward: Ward,
+    month: date,
+    existing: dict[tuple[int, str], Any],
+) -> list[Entry]:
+    entries = []
+    for measure in measures:
+        groups = (
+            [ALL_GROUPS, *(g for g, _ in EQUITY_GROUPS)] if measure.disaggregated else [ALL_GROUPS]
+        )
+        for group in groups:
+            key = f"{measure.id}-{group or 'all'}"
+            num = submitted.get(f"n-{key}", "")
+            den = submitted.get(f"d-{key}", "") if measure.has_denominator else ""
+            note = submitted.get(f"note-{measure.id}", "").strip() if not group else ""
+            point = existing.get((measure.id, group))
+            if not num.strip() and not den.strip():
+                if point is not None:
+                    entries.append(Entry(ward, measure, month, None, None, group, delete=True))
+                continue
+            unchanged = (
+                point is not None
+                and _same(num, point.numerator)
+                and (not measure.has_denominator or _same(den, point.denominator))
+                and note == (point.note or "")
+            )
+            if unchanged:
+                continue
+            entries.append(Entry(ward, measure, month, num, den, group, note=note))
+    return entries
 
 
 def _grid_entries(
