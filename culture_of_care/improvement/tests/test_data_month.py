@@ -120,3 +120,13 @@ def test_the_ward_page_leads_with_enter_this_months_data_and_shows_the_code(
     assert "Ward code" in page and project.ward.code in page
     grid = client_for(ward_member).get(reverse("improvement:data", args=[project.pk])).text
     assert f"Ward code {project.ward.code}" in grid and "Code rp_all" in grid
+
+
+def test_a_paste_into_the_grid_reports_every_problem_at_once(client_for, ward_member, project):
+    month = last_closed_month(timezone.localdate())
+    pasted = f"no_such\t{month:%Y-%m}\t1\t400\nrp_all\t{month:%Y-%m}\t-3\t400"
+    url = reverse("improvement:data", args=[project.pk])
+    text = client_for(ward_member).post(url, {"pasted": pasted}).text
+    assert "Pasted row 1: &#x27;no_such&#x27; is not one of this ward&#x27;s measures" in text
+    assert "Pasted row 2: " in text and "cannot be negative" in text
+    assert not DataPoint.objects.exists()

@@ -243,3 +243,18 @@ def test_another_organisations_template_is_not_found(client_for, org_lead, other
     for kind in ("csv", "xlsx"):
         response = client.get(reverse("improvement:upload_template", args=[ods, kind]))
         assert response.status_code == 404
+
+
+def test_an_upload_with_many_problems_still_lists_every_one(
+    client_for, org_lead, project, settings
+):
+    settings.UPLOAD_MAX_PROBLEMS_SHOWN = 2
+    client = client_for(org_lead)
+    url = reverse("improvement:upload", args=[project.organisation.ods_code])
+    body = "ward_code,measure_code,numerator,denominator\n" + "".join(
+        f"W7{n},rp_all,1,100\n" for n in range(3)
+    )
+    text = client.post(url, {"month": "2026-03", "file": _csv(body), "action": "check"}).text
+    assert "And 1 more problem: every problem in the file is listed below." in text
+    assert "Every problem in the file (3)" in text
+    assert "Row 4: &#x27;W72&#x27; is not a ward code" in text

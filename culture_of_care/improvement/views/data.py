@@ -10,6 +10,7 @@ from datetime import date
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
@@ -100,6 +101,13 @@ def data_grid(request: HttpRequest, pk: int) -> HttpResponse:
             )
             entries += pasted
             errors += paste_errors
+        if errors and entries:
+            # One pass: the values that could be read are checked too, so every problem shows.
+            try:
+                services.data_points_check(entries=entries)
+            except DataEntryError as exc:
+                errors += exc.problems
+                error_cells = {(k[1], k[2]) for k in exc.keys}
         if not errors:
             try:
                 result = services.data_points_save(entries=entries, actor=request.user)
@@ -518,8 +526,7 @@ def organisation_upload(request: HttpRequest, ods_code: str) -> HttpResponse:
                     except DataEntryError as exc:
                         problems = _in_row_order(problems + exc.problems)
             if problems:
-                context["problems"] = cap_problems(problems)
-                context["has_errors"] = True
+                context.update(_problem_lists(problems))
             else:
                 request.session[key] = {
                     "month": month.isoformat(),
@@ -545,6 +552,25 @@ def organisation_upload(request: HttpRequest, ods_code: str) -> HttpResponse:
         request.session.pop(key, None)
     context["form"] = form
     return render(request, "improvement/upload.html", context)
+
+
+def _problem_lists(problems: list[str]) -> dict[str, Any]:
+    """The error summary's problems (at most ``UPLOAD_MAX_PROBLEMS_SHOWN``) and, when there are
+    more, every problem for the list below it: one upload finds them all. The upload's row
+    limit bounds the list."""
+    limit = settings.UPLOAD_MAX_PROBLEMS_SHOWN
+    if len(problems) <= limit:
+        return {"problems": problems, "has_errors": True}
+    rest = len(problems) - limit
+    return {
+        "problems": [
+            *problems[:limit],
+            f"And {rest:,} more problem{'s' if rest != 1 else ''}: every problem in the file "
+            "is listed below.",
+        ],
+        "all_problems": problems,
+        "has_errors": True,
+    }
 
 
 def _org_wards(request: HttpRequest, organisation: Organisation) -> dict[str, Ward]:
