@@ -1296,6 +1296,16 @@ def _notes_lines() -> list[list[str]]:
         ["How to fill in this workbook"],
         ["Headers", "Keep row 1 as it is. Capitals and spaces around names do not matter."],
         [
+            "Example rows",
+            f"Row 2 of each sheet is an example (organisation code {EXAMPLE_ODS_CODE}). Replace "
+            "it with your own rows: an upload refuses the example code.",
+        ],
+        [
+            "Drop-down lists",
+            "region, provider_type, service_type and role offer a list of the codes below; "
+            "the names are accepted too.",
+        ],
+        [
             "Matching",
             "Organisations match by ODS code, wards by organisation and ward code, "
             "people by e-mail address. Importing the same file twice changes nothing.",
