@@ -96,6 +96,9 @@ UPDATE = "update"
 UNCHANGED = "unchanged"
 ACTION_LABELS = {CREATE: "Create", UPDATE: "Update", UNCHANGED: "No change"}
 
+# The template's example rows use this code: clearly not a real organisation, and refused on
+# upload, so a template uploaded unchanged can never create or rename anything.
+EXAMPLE_ODS_CODE = "EXAMPLE"
 ODS_CODE = re.compile(r"^[A-Z0-9]{3,5}$")
 WARD_CODE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_\-]*$")
 ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
@@ -336,6 +339,8 @@ class OrganisationPlan:
     provider_type: str
     action: str = CREATE
     changes: list[str] = field(default_factory=list)
+    # Each change as the dry run shows it: the field, its old value and its new one.
+    change_details: list[str] = field(default_factory=list)
 
     @property
     def region_label(self) -> str:
@@ -367,6 +372,7 @@ class WardPlan:
     coaching_end: date | None = None
     action: str = CREATE
     changes: list[str] = field(default_factory=list)
+    change_details: list[str] = field(default_factory=list)
 
     @property
     def action_label(self) -> str:
@@ -385,6 +391,7 @@ class PersonPlan:
     organisation_ods_code: str = ""
     action: str = CREATE
     changes: list[str] = field(default_factory=list)
+    change_details: list[str] = field(default_factory=list)
 
     @property
     def action_label(self) -> str:
@@ -543,6 +550,22 @@ def _text(value: Any) -> str:
     return " ".join(str(value).replace("\xa0", " ").split())
 
 
+def _shown(value: Any) -> str:
+    """A value as the dry run shows it: dates as 1 April 2025, yes/no, blank as 'blank'."""
+    if value is None or value == "":
+        return "blank"
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if isinstance(value, date):
+        return f"{value.day} {value:%B %Y}"
+    return str(value)
+
+
+def _change(column: str, old: Any, new: Any) -> str:
+    """One update as the dry run lists it: ``beds: 18 to 20``."""
+    return f"{column}: {_shown(old)} to {_shown(new)}"
+
+
 def _quoted(value: Any) -> str:
     text = _text(value)
     return f"'{text[:60]}…'" if len(text) > 60 else f"'{text}'"
@@ -550,6 +573,11 @@ def _quoted(value: Any) -> str:
 
 def _parse_ods_code(value: Any) -> str:
     code = _text(value).upper()
+    if code == EXAMPLE_ODS_CODE:
+        raise _Invalid(
+            f"{EXAMPLE_ODS_CODE} is the template's example, not a real organisation; replace the "
+            "example row with your own (or delete it)"
+        )
     if not ODS_CODE.match(code):
         raise _Invalid(
             f"{_quoted(value)} is not an ODS code; use 3 to 5 letters or digits, for example "
@@ -843,15 +871,14 @@ class _Planner:
             item = OrganisationPlan(row.number, ods_code, name, region, provider_type)
             existing = self.db_organisations.get(ods_code)
             if existing is not None:
-                item.changes = [
-                    f
-                    for f, v in (
-                        ("name", name),
-                        ("region", region),
-                        ("provider_type", provider_type),
-                    )
-                    if getattr(existing, f) != v
-                ]
+                for f, v, show in (
+                    ("name", name, str),
+                    ("region", region, lambda c: Region(c).label),
+                    ("provider_type", provider_type, lambda c: ProviderType(c).label),
+                ):
+                    if getattr(existing, f) != v:
+                        item.changes.append(f)
+                        item.change_details.append(_change(f, show(getattr(existing, f)), show(v)))
                 item.action = UPDATE if item.changes else UNCHANGED
             self.plan.organisations.append(item)
 
@@ -975,18 +1002,30 @@ class _Planner:
 
     def compare_ward(self, item: WardPlan, existing: Ward) -> None:
         changes = []
+        details = item.change_details
         if existing.name != item.name:
             changes.append("name")
+            details.append(_change("name", existing.name, item.name))
         if existing.service_type.code != item.service_type_code:
             changes.append("service_type")
+            details.append(
+                _change(
+                    "service_type",
+                    f"{existing.service_type.code}: {existing.service_type.name}",
+                    f"{item.service_type_code}: {item.service_type_name}",
+                )
+            )
         if existing.beds != item.beds:
             changes.append("beds")
+            details.append(_change("beds", existing.beds, item.beds))
         if item.qi_coach_email:
             current = existing.qi_coach.email.lower() if existing.qi_coach_id else ""
             if current != item.qi_coach_email:
                 changes.append("qi_coach")
+                details.append(_change("qi_coach", current, item.qi_coach_email))
         if item.coaching_start and existing.coaching_start != item.coaching_start:
             changes.append("coaching_start")
+            details.append(_change("coaching_start", existing.coaching_start, item.coaching_start))
         else:
             # Blank, or the same start: the ward keeps its dates (an end set by hand stays).
             item.coaching_start = existing.coaching_start
@@ -1127,8 +1166,12 @@ class _Planner:
         changes = []
         if user.full_name != person.full_name:
             changes.append("full_name")
+            person.change_details.append(_change("full_name", user.full_name, person.full_name))
         if person.lived_experience is not None and user.lived_experience != person.lived_experience:
             changes.append("lived_experience")
+            person.change_details.append(
+                _change("lived_experience", user.lived_experience, person.lived_experience)
+            )
         person.changes = changes
         person.action = UPDATE if changes else UNCHANGED
 
@@ -1155,48 +1198,94 @@ class _Planner:
 # The template ---------------------------------------------------------------------------------
 
 EXAMPLE_ROWS: dict[str, list[Any]] = {
-    ORGANISATIONS: ["RXT", "Example Mental Health NHS Foundation Trust", "Y60", "nhs_trust"],
+    ORGANISATIONS: [
+        EXAMPLE_ODS_CODE,
+        "Example Mental Health NHS Foundation Trust (replace this row)",
+        "Y60",
+        "nhs_trust",
+    ],
     WARDS: [
-        "RXT",
-        "W01",
-        "Willow Ward",
+        EXAMPLE_ODS_CODE,
+        "EXAMPLE-W01",
+        "Example Ward (replace this row)",
         "10",
         18,
-        "cal.coach@example.nhs.uk",
+        "example.coach@example.nhs.uk",
         date(2025, 4, 1),
     ],
-    PEOPLE: ["cal.coach@example.nhs.uk", "Cal Coach", "qi_coach", "RXT", "W01", "no"],
+    PEOPLE: [
+        "example.coach@example.nhs.uk",
+        "Example Coach (replace this row)",
+        "qi_coach",
+        EXAMPLE_ODS_CODE,
+        "EXAMPLE-W01",
+        "no",
+    ],
 }
+# Drop-down lists on the template's sheets: (sheet, column) -> the notes heading whose codes
+# the cell may hold. Excel shows the list; the upload still accepts a code or its name.
+DROP_DOWNS: dict[tuple[str, str], str] = {
+    (ORGANISATIONS, "region"): "region",
+    (ORGANISATIONS, "provider_type"): "provider_type",
+    (WARDS, "service_type"): "service_type",
+    (PEOPLE, "role"): "role",
+}
+TEMPLATE_ROWS = 1000  # rows of each sheet that carry the drop-downs
 
 
 def template_workbook() -> bytes:
-    """An XLSX template: the three sheets with headers and an example row, and a notes sheet."""
+    """An XLSX template: the three sheets with headers and an example row (with a code that
+    an upload refuses), drop-down lists for the coded columns, and a notes sheet."""
     import openpyxl
     from openpyxl.styles import Font
+    from openpyxl.utils import get_column_letter
+    from openpyxl.worksheet.datavalidation import DataValidation
 
     book = openpyxl.Workbook()
     book.remove(book.active)
     bold = Font(bold=True)
+    sheets = {}
     for name, columns in COLUMNS.items():
         sheet = book.create_sheet(name)
+        sheets[name] = sheet
         sheet.append(list(columns))
         sheet.append(EXAMPLE_ROWS[name])
         for cell in sheet[1]:
             cell.font = bold
         for index, column in enumerate(columns, start=1):
-            sheet.column_dimensions[openpyxl.utils.get_column_letter(index)].width = max(
-                16, len(column) + 4
-            )
+            sheet.column_dimensions[get_column_letter(index)].width = max(16, len(column) + 4)
         if name == WARDS:
             sheet.cell(row=2, column=7).number_format = "yyyy-mm-dd"
     notes = book.create_sheet(NOTES)
     notes.column_dimensions["A"].width = 28
     notes.column_dimensions["B"].width = 60
     notes.column_dimensions["C"].width = 40
+    lists: dict[str, tuple[int, int]] = {}  # notes heading -> first and last row of its codes
+    heading = ""
     for line in _notes_lines():
         notes.append(line)
+        row = notes.max_row
         if len(line) == 1:
-            notes.cell(row=notes.max_row, column=1).font = bold
+            notes.cell(row=row, column=1).font = bold
+            heading = line[0].split(":")[0]
+        elif line and heading in DROP_DOWNS.values():
+            first, _last = lists.get(heading, (row, row))
+            lists[heading] = (first, row)
+    for (sheet_name, column), heading in DROP_DOWNS.items():
+        first, last = lists[heading]
+        letter = get_column_letter(COLUMNS[sheet_name].index(column) + 1)
+        validation = DataValidation(
+            type="list",
+            formula1=f"{NOTES}!$A${first}:$A${last}",
+            allow_blank=True,
+            showDropDown=False,  # (openpyxl's name is inverted: False shows the arrow)
+            showErrorMessage=False,  # a name instead of a code is still accepted on upload
+            promptTitle=column,
+            prompt=f"Choose a {column.replace('_', ' ')} from the list (see the notes sheet).",
+            showInputMessage=True,
+        )
+        validation.add(f"{letter}2:{letter}{TEMPLATE_ROWS}")
+        sheets[sheet_name].add_data_validation(validation)
     output = io.BytesIO()
     book.save(output)
     return output.getvalue()
@@ -1206,6 +1295,16 @@ def _notes_lines() -> list[list[str]]:
     lines: list[list[str]] = [
         ["How to fill in this workbook"],
         ["Headers", "Keep row 1 as it is. Capitals and spaces around names do not matter."],
+        [
+            "Example rows",
+            f"Row 2 of each sheet is an example (organisation code {EXAMPLE_ODS_CODE}). Replace "
+            "it with your own rows: an upload refuses the example code.",
+        ],
+        [
+            "Drop-down lists",
+            "region, provider_type, service_type and role offer a list of the codes below; "
+            "the names are accepted too.",
+        ],
         [
             "Matching",
             "Organisations match by ODS code, wards by organisation and ward code, "

@@ -9,6 +9,7 @@ from django.shortcuts import render
 
 from culture_of_care import panels
 from culture_of_care.access import Domain, get_visible_or_404, may_change_in
+from culture_of_care.improvement import selectors as improvement_selectors
 from wards.forms import WardFilterForm
 from wards.models import Ward
 
@@ -32,6 +33,9 @@ def ward_detail(request: HttpRequest, pk: int) -> HttpResponse:
         request.user,
         pk=pk,
     )
+    can_edit_qi = may_change_in(ward, request.user, Domain.QI)
+    # The ward's most common task, "Enter this month's data", leads the page for its editors.
+    data_project = improvement_selectors.ward_project(ward) if can_edit_qi else None
     team = ward.role_assignments.current().select_related("user").order_by("user__full_name")
     return render(
         request,
@@ -40,7 +44,8 @@ def ward_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "ward": ward,
             "team": team,
             "lived_experience_count": sum(1 for a in team if a.user.lived_experience),
-            "can_edit_qi": may_change_in(ward, request.user, Domain.QI),
+            "can_edit_qi": can_edit_qi,
+            "data_project": data_project,
             "panels": panels.render_context("ward", request.user, ward),
         },
     )

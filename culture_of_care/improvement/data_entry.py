@@ -83,6 +83,8 @@ class Entry:
     delete: bool = False
     # Why an unusual value is right (lets implausibly few bed days through, and is kept).
     note: str = ""
+    # The row of an uploaded file it came from (named in problems about several rows).
+    row: int | None = None
 
     @property
     def key(self) -> tuple[int, int, date, str]:
@@ -104,6 +106,8 @@ class CleanEntry:
     denominator: Decimal | None
     delete: bool = False
     note: str = ""
+    where: str = ""
+    row: int | None = None
 
     @property
     def key(self) -> tuple[int, int, date, str]:
@@ -116,10 +120,16 @@ class CheckResult:
     errors: list[str] = field(default_factory=list)
     # The (ward, measure, period, group) of each value with a problem, to mark it on the page.
     error_keys: set[tuple] = field(default_factory=set)
+    # Each problem by the value it is about, so a form can show it beside that value.
+    messages_by_key: dict[tuple, list[str]] = field(default_factory=dict)
 
     def fail(self, entry: Entry | CleanEntry, message: str) -> None:
+        self.add(entry.key, message)
+
+    def add(self, key: tuple, message: str) -> None:
         self.errors.append(message)
-        self.error_keys.add(entry.key)
+        self.error_keys.add(key)
+        self.messages_by_key.setdefault(key, []).append(message)
 
 
 def _number(raw: Any) -> tuple[Decimal | None, bool]:
@@ -183,7 +193,17 @@ def check_entries(entries: list[Entry], *, today: date) -> CheckResult:
             continue
         if entry.delete:
             result.entries.append(
-                CleanEntry(entry.ward, entry.measure, entry.period, entry.group, None, None, True)
+                CleanEntry(
+                    entry.ward,
+                    entry.measure,
+                    entry.period,
+                    entry.group,
+                    None,
+                    None,
+                    True,
+                    where=entry.where,
+                    row=entry.row,
+                )
             )
             continue
         numerator, num_ok = _number(entry.numerator)
@@ -265,12 +285,18 @@ def check_entries(entries: list[Entry], *, today: date) -> CheckResult:
                 numerator,
                 denominator,
                 note=entry.note.strip(),
+                where=entry.where,
+                row=entry.row,
             )
         )
-    if not result.errors:
-        for key, message in _check_group_totals(result.entries):
-            result.errors.append(message)
-            result.error_keys.add(key)
+    # The groups-add-up check runs in the same pass (one upload shows every problem), for each
+    # month of a measure whose values were all fine on their own: a value already refused
+    # would only make the sums look wrong as well.
+    refused = {key[:3] for key in result.error_keys}
+    for key, message in _check_group_totals(
+        [e for e in result.entries if e.key[:3] not in refused]
+    ):
+        result.add(key, message)
     return result
 
 
@@ -307,7 +333,16 @@ def _check_group_totals(entries: list[CleanEntry]) -> list[tuple[tuple, str]]:
         if not groups:
             continue
         sample = affected[key]
-        label = f"{sample.measure.name}, {month_label(sample.period)}"
+        rows = sorted(
+            {e.row for e in entries if e.row and (e.ward.id, e.measure.id, e.period) == key}
+        )
+        prefix = ""
+        if rows:
+            prefix = f"Row{'s' if len(rows) > 1 else ''} {', '.join(map(str, rows))}, "
+        label = (
+            f"{prefix}{sample.ward.name} ({sample.ward.code}), {sample.measure.name}, "
+            f"{month_label(sample.period)}"
+        )
         total = values.get(ALL_GROUPS)
         if total is None:
             errors.append(

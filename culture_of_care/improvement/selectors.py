@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from decimal import Decimal
@@ -251,6 +252,40 @@ def grid_periods(ward: Ward, *, today: date | None = None, start: date | None = 
         months.append(current)
         current = add_months(current, 1)
     return months
+
+
+def month_to_enter(ward: Ward, measures: list[Any], months: list[date]) -> date | None:
+    """The month the "this month" form opens at: the latest month of the window (``months``,
+    oldest first) that does not yet have a total for every measure; the latest month when all
+    are entered. None when the window is empty."""
+    if not months:
+        return None
+    done = entered_months(ward, measures, months)
+    return next((m for m in reversed(months) if m not in done), months[-1])
+
+
+def entered_months(ward: Ward, measures: list[Any], months: list[date]) -> set[date]:
+    """The months of ``months`` with a total for every measure."""
+    if not months or not measures:
+        return set()
+    counts: dict[date, int] = defaultdict(int)
+    for period in DataPoint.objects.filter(
+        ward=ward,
+        measure__in=measures,
+        period_start__gte=months[0],
+        period_start__lte=months[-1],
+        equity_group="",
+    ).values_list("period_start", flat=True):
+        counts[period] += 1
+    return {m for m, n in counts.items() if n >= len(measures)}
+
+
+def month_values(ward: Ward, measures: list[Any], month: date) -> dict[tuple[int, str], DataPoint]:
+    """A month's values for the ward, totals and groups, by (measure id, group)."""
+    return {
+        (p.measure_id, p.equity_group): p
+        for p in DataPoint.objects.filter(ward=ward, measure__in=measures, period_start=month)
+    }
 
 
 def grid_values(

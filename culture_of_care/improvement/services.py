@@ -645,10 +645,17 @@ def progress_score_record(
 class DataEntryError(ValidationError):
     """Raised with every problem found; nothing has been saved."""
 
-    def __init__(self, errors: list[str], keys: set[tuple] | None = None):
+    def __init__(
+        self,
+        errors: list[str],
+        keys: set[tuple] | None = None,
+        by_key: dict[tuple, list[str]] | None = None,
+    ):
         super().__init__(errors)
         self.problems = errors
         self.keys = keys or set()
+        # Each problem by the (ward, measure, period, group) it is about, for per-field errors.
+        self.by_key = by_key or {}
 
 
 @dataclass
@@ -672,7 +679,7 @@ def data_points_check(*, entries: list[Entry]) -> list[CleanEntry]:
     """Check entries without saving; raises ``DataEntryError`` with every problem."""
     result = check_entries(entries, today=timezone.localdate())
     if result.errors:
-        raise DataEntryError(result.errors, result.error_keys)
+        raise DataEntryError(result.errors, result.error_keys, result.messages_by_key)
     return result.entries
 
 

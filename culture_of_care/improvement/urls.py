@@ -20,6 +20,11 @@ urlpatterns = [
         "organisations/<ods:ods_code>/", projects.organisation_project, name="organisation_project"
     ),
     path("organisations/<ods:ods_code>/upload/", data.organisation_upload, name="upload"),
+    path(
+        "organisations/<ods:ods_code>/upload/template.<str:kind>",
+        data.upload_template,
+        name="upload_template",
+    ),
     path("projects/<id:pk>/", projects.project_detail, name="project"),
     path("projects/<id:pk>/edit/", projects.project_edit, name="project_edit"),
     path("projects/<id:pk>/measures/add/", projects.measure_add, name="measure_add"),
@@ -27,6 +32,7 @@ urlpatterns = [
     path("projects/<id:pk>/cycles/", cycles.project_cycles, name="cycles"),
     path("projects/<id:pk>/scores/", scores.project_scores, name="scores"),
     path("projects/<id:pk>/data/", data.data_grid, name="data"),
+    path("projects/<id:pk>/data/month/", data.data_month, name="data_month"),
     path(
         "projects/<id:pk>/data/<id:measure_pk>/<str:period>/",
         data.data_groups,

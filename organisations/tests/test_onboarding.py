@@ -18,7 +18,7 @@ from culture_of_care.accounts.models import Invitation, RoleAssignment, User
 from culture_of_care.accounts.roles import Role
 from culture_of_care.audit.models import AuditEntry
 from organisations import onboarding
-from organisations.models import Organisation
+from organisations.models import Organisation, ProviderType, Region
 from organisations.onboarding import SourceFile, plan_upload
 from organisations.services import programme_import
 from organisations.tests.factories import (
@@ -469,8 +469,47 @@ def test_the_template_has_the_sheets_and_its_example_rows_are_valid():
     assert [c.value for c in book["people"][1]] == list(onboarding.COLUMNS["people"])
     notes = [row[0] for row in book["notes"].iter_rows(values_only=True)]
     assert "Y56" in notes and "nhs_trust" in notes and "10" in notes and "executive" in notes
-    plan = plan_upload([SourceFile("template.xlsx", content)])
-    assert plan.is_valid, messages_of(plan)
+    assert book["organisations"]["A2"].value == "EXAMPLE"
+
+
+def test_the_template_uploaded_unchanged_is_refused_with_a_specific_message(org):
+    plan = plan_upload([SourceFile("template.xlsx", onboarding.template_workbook())])
+
+    assert not plan.is_valid
+    messages = messages_of(plan)
+    example = "EXAMPLE is the template's example, not a real organisation; replace the example row"
+    assert f"organisations, row 2, column ods_code: {example}" in " ".join(messages)
+    assert any(
+        m.startswith("wards, row 2, column organisation_ods_code: EXAMPLE is") for m in messages
+    )
+    assert any(
+        m.startswith("people, row 2, column organisation_ods_code: EXAMPLE is") for m in messages
+    )
+
+
+def test_the_templates_coded_columns_offer_drop_downs_from_the_reference_data():
+    from wards.models import ServiceType
+
+    book = openpyxl.load_workbook(io.BytesIO(onboarding.template_workbook()))
+    notes = book["notes"]
+
+    def drop_down(sheet: str, column: str) -> list[str]:
+        letter = openpyxl.utils.get_column_letter(onboarding.COLUMNS[sheet].index(column) + 1)
+        (validation,) = [
+            v
+            for v in book[sheet].data_validations.dataValidation
+            if f"{letter}2:{letter}1000" in str(v.sqref)
+        ]
+        assert validation.type == "list"
+        sheet_name, cells = validation.formula1.split("!")
+        first, last = (int(c.split("$")[-1]) for c in cells.split(":"))
+        assert sheet_name == "notes"
+        return [notes.cell(row=r, column=1).value for r in range(first, last + 1)]
+
+    assert drop_down("organisations", "region") == [c for c, _ in Region.choices]
+    assert drop_down("organisations", "provider_type") == [c for c, _ in ProviderType.choices]
+    assert drop_down("wards", "service_type") == [s.code for s in ServiceType.objects.all()]
+    assert drop_down("people", "role") == [c for c, _ in Role.choices]
 
 
 # The command ---------------------------------------------------------------------------------
@@ -667,3 +706,29 @@ def test_anonymous_is_sent_to_sign_in(method, name, client):
 def test_import_url_is_not_taken_for_an_ods_code():
     assert reverse("organisations:import") == "/organisations/import/"
     assert reverse("organisations:detail", args=["RAA"]) == "/organisations/RAA/"
+
+
+def test_the_upload_page_offers_the_template_before_the_upload_box(client_for, admin):
+    page = client_for(admin).get(reverse("organisations:import")).text
+    assert page.index(reverse("organisations:import_template")) < page.index('type="file"')
+
+
+def test_the_dry_run_shows_old_and_new_values_for_every_update(
+    client_for, admin, org, ward, leadership_coach
+):
+    rows = onboarding_rows()
+    rows["organisations"].append(["RAA", "Riverside Renamed NHS Trust", "North West", "NHS trust"])
+    rows["wards"].append(["RAA", "W01", "Willow Ward", "10", 20, "", "2025-06-01"])
+    rows["people"].append(
+        [leadership_coach.email, "Lia Renamed", "leadership_coach", "RAA", "", "no"]
+    )
+    client = client_for(admin)
+    client.post(reverse("organisations:import"), {"files": upload("o.xlsx", xlsx_bytes(rows))})
+    review = client.get(reverse("organisations:import_review")).text
+
+    assert "name: Riverside Mental Health NHS Trust to Riverside Renamed NHS Trust" in review
+    assert "region: London to North West" in review
+    assert "beds: 18 to 20" in review
+    assert "coaching_start: 1 April 2025 to 1 June 2025" in review
+    assert f"full_name: {leadership_coach.full_name} to Lia Renamed" in review
+    assert "lived_experience: yes to no" in review

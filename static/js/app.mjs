@@ -7,3 +7,9 @@ const summary = document.querySelector(".nhsuk-error-summary");
 if (summary) {
   summary.focus();
 }
+
+// Data entry (issue 15): a scrolling region marked data-app-scroll-end opens at its right-hand
+// end, so the monthly data grid shows the latest months first.
+document.querySelectorAll("[data-app-scroll-end]").forEach((region) => {
+  region.scrollLeft = region.scrollWidth;
+});

@@ -8,6 +8,7 @@ from datetime import date
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
+from django.utils import timezone
 
 from culture_of_care.improvement.models import DataPoint, Measure, Signal
 from culture_of_care.improvement.tests.factories import (
@@ -45,26 +46,43 @@ def test_upload_checks_first_then_saves_everything(client_for, org_lead, project
     assert DataPoint.objects.filter(period_start=date(2026, 3, 1)).count() == 2
 
 
-def test_upload_with_a_bad_row_saves_nothing_and_names_the_row(
+def test_upload_reports_every_problem_in_one_pass_naming_ward_and_row(
     client_for, org_lead, project, second_ward
 ):
     client = client_for(org_lead)
     url = reverse("improvement:upload", args=[project.organisation.ods_code])
+    ward = project.ward
     body = (
-        "ward_code,measure_code,numerator,denominator\n"
-        "W01,rp_all,4,500\n"
-        "W02,rp_all,2,9999\n"  # 10 beds x 31 days = 310
-        "W77,rp_all,1,100\n"
+        "ward_code,measure_code,numerator,denominator,equity_group\n"
+        f"{ward.code},rp_all,4,500,\n"
+        "W02,rp_all,2,9999,\n"  # 10 beds x 31 days = 310
+        "W77,rp_all,1,100,\n"
+        "W02,no_such_measure,1,100,\n"
+        f"{ward.code},rp_all,3,,white\n"  # the groups add up to 3, the total is 4
     )
     response = client.post(url, {"month": "2026-03", "file": _csv(body), "action": "check"})
-    assert "Row 4: &#x27;W77&#x27; is not a ward code" in response.text
-    assert "<title>Error: " in response.text
-    response = client.post(
-        url, {"month": "2026-03", "file": _csv(body.replace("W77,rp_all,1,100\n", ""))}
-    )
-    assert "Row 3 (W02)" in response.text and "cannot be more than 310" in response.text
+    text = response.text
+    assert "<title>Error: " in text
+    # Every problem at once: the unknown ward, the unknown measure, the value and the sums.
+    assert "Row 4: &#x27;W77&#x27; is not a ward code" in text
+    assert "Row 5, Rowan Ward (W02): &#x27;no_such_measure&#x27; is not a measure code" in text
+    assert "Row 3, Rowan Ward (W02): " in text and "cannot be more than 310" in text
+    assert f"Rows 2, 6, {ward.name} ({ward.code}), " in text
+    assert "the ethnicity groups add up to 3 but the total is 4" in text
     assert client.post(url, {"action": "save"}).status_code == 302  # nothing stored to save
     assert not DataPoint.objects.exists()
+
+
+def test_upload_skips_rows_left_blank(client_for, org_lead, project, second_ward):
+    client = client_for(org_lead)
+    url = reverse("improvement:upload", args=[project.organisation.ods_code])
+    body = (
+        "ward_code,ward_name,measure_code,measure_name,numerator,denominator\n"
+        f"{project.ward.code},{project.ward.name},rp_all,Restrictive practice,4,500\n"
+        "W02,Rowan Ward,rp_all,Restrictive practice,,\n"
+    )
+    response = client.post(url, {"month": "2026-03", "file": _csv(body), "action": "check"})
+    assert "The file is fine: 1 value for 1 ward" in response.text
 
 
 def test_upload_reads_excel(client_for, org_lead, project):
@@ -159,3 +177,84 @@ def test_read_endpoints_only_show_what_the_user_may_see(
         assert body["count"] == expected, url
     measures = client.get("/api/v1/measures/").json()
     assert measures["count"] == Measure.objects.national().count()
+
+
+def test_this_months_template_lists_the_wards_and_measures_and_uploads_back(
+    client_for, org_lead, project, second_ward
+):
+    import csv
+
+    from culture_of_care.improvement.models import EQUITY_GROUPS
+    from culture_of_care.improvement.windows import last_closed_month
+
+    client = client_for(org_lead)
+    ods = project.organisation.ods_code
+    page = client.get(reverse("improvement:upload", args=[ods]))
+    assert "Download this month's template" in page.text
+    response = client.get(reverse("improvement:upload_template", args=[ods, "csv"]))
+    month = last_closed_month(timezone.localdate())
+    assert f"{ods}-data-{month:%Y-%m}.csv" in response["Content-Disposition"]
+    text = b"".join(response.streaming_content).decode("utf-8")
+    assert text.startswith("\ufeff")
+    rows = list(csv.DictReader(io.StringIO(text.lstrip("\ufeff"))))
+    ward = project.ward
+    mine = [r for r in rows if r["ward_code"] == ward.code]
+    assert {r["measure_code"] for r in rows} == {"rp_all", "feel_safe"}
+    assert {r["ward_code"] for r in rows} == {ward.code, "W02"}
+    assert mine[0]["ward_name"] == ward.name
+    # Restrictive practice is entered by ethnicity group: the total and a row for each group.
+    assert len([r for r in mine if r["measure_code"] == "rp_all"]) == 1 + len(EQUITY_GROUPS)
+
+    # Filled in for one ward's total only, the rest left blank, it uploads as it is.
+    for row in rows:
+        if (row["ward_code"], row["measure_code"], row["equity_group"]) == (
+            ward.code,
+            "rp_all",
+            "",
+        ):
+            row.update(numerator="4", denominator="500")
+    out = io.StringIO()
+    writer = csv.DictWriter(out, fieldnames=list(rows[0]))
+    writer.writeheader()
+    writer.writerows(rows)
+    upload = SimpleUploadedFile("t.csv", ("\ufeff" + out.getvalue()).encode())
+    url = reverse("improvement:upload", args=[ods])
+    checked = client.post(url, {"month": f"{month:%Y-%m}", "file": upload, "action": "check"})
+    assert "The file is fine: 1 value for 1 ward" in checked.text
+    client.post(url, {"action": "save"})
+    assert DataPoint.objects.get(ward=ward, period_start=month).numerator == 4
+
+
+def test_this_months_template_as_excel(client_for, org_lead, project):
+    from openpyxl import load_workbook
+
+    client = client_for(org_lead)
+    ods = project.organisation.ods_code
+    response = client.get(reverse("improvement:upload_template", args=[ods, "xlsx"]))
+    sheet = load_workbook(io.BytesIO(response.content)).worksheets[0]
+    values = list(sheet.iter_rows(values_only=True))
+    assert values[0][:4] == ("ward_code", "ward_name", "measure_code", "measure_name")
+    assert (project.ward.code, project.ward.name, "feel_safe") == values[-1][:3]
+
+
+def test_another_organisations_template_is_not_found(client_for, org_lead, other_ward):
+    client = client_for(org_lead)
+    ods = other_ward.organisation.ods_code
+    for kind in ("csv", "xlsx"):
+        response = client.get(reverse("improvement:upload_template", args=[ods, kind]))
+        assert response.status_code == 404
+
+
+def test_an_upload_with_many_problems_still_lists_every_one(
+    client_for, org_lead, project, settings
+):
+    settings.UPLOAD_MAX_PROBLEMS_SHOWN = 2
+    client = client_for(org_lead)
+    url = reverse("improvement:upload", args=[project.organisation.ods_code])
+    body = "ward_code,measure_code,numerator,denominator\n" + "".join(
+        f"W7{n},rp_all,1,100\n" for n in range(3)
+    )
+    text = client.post(url, {"month": "2026-03", "file": _csv(body), "action": "check"}).text
+    assert "And 1 more problem: every problem in the file is listed below." in text
+    assert "Every problem in the file (3)" in text
+    assert "Row 4: &#x27;W72&#x27; is not a ward code" in text

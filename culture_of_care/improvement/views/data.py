@@ -3,15 +3,19 @@ group, and an organisation's upload of one month for all its wards."""
 
 from __future__ import annotations
 
+import io
 import re
+from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
 
 from culture_of_care.access import (
     Domain,
@@ -20,7 +24,8 @@ from culture_of_care.access import (
     get_editable_or_403,
     get_visible_or_404,
 )
-from culture_of_care.improvement import selectors, services
+from culture_of_care.downloads import csv_download
+from culture_of_care.improvement import selectors, services, windows
 from culture_of_care.improvement.data_entry import (
     EQUITY_GROUPS,
     Entry,
@@ -29,7 +34,12 @@ from culture_of_care.improvement.data_entry import (
     read_upload,
 )
 from culture_of_care.improvement.forms import GridWindowForm, PasteForm, UploadForm
-from culture_of_care.improvement.models import ALL_GROUPS, Measure, Project, ProjectKind
+from culture_of_care.improvement.models import (
+    ALL_GROUPS,
+    Measure,
+    Project,
+    ProjectKind,
+)
 from culture_of_care.improvement.services import DataEntryError
 from culture_of_care.improvement.views.common import no_project, visible_project
 from culture_of_care.periods import month_label
@@ -91,6 +101,13 @@ def data_grid(request: HttpRequest, pk: int) -> HttpResponse:
             )
             entries += pasted
             errors += paste_errors
+        if errors and entries:
+            # One pass: the values that could be read are checked too, so every problem shows.
+            try:
+                services.data_points_check(entries=entries)
+            except DataEntryError as exc:
+                errors += exc.problems
+                error_cells = {(k[1], k[2]) for k in exc.keys}
         if not errors:
             try:
                 result = services.data_points_save(entries=entries, actor=request.user)
@@ -147,6 +164,172 @@ def data_grid(request: HttpRequest, pk: int) -> HttpResponse:
             "recent_periods": list(reversed(periods[-3:])),
         },
     )
+
+
+@dataclass
+class MonthField:
+    """One value of the "this month" form: a measure's total, or one ethnicity group's."""
+
+    measure: Measure
+    group: str
+    label: str
+    num: str
+    den: str
+    errors: list[str]
+
+    @property
+    def key(self) -> str:
+        return f"{self.measure.id}-{self.group or 'all'}"
+
+
+def _month_fields(
+    measures: list[Measure],
+    existing: dict[tuple[int, str], Any],
+    submitted: dict[str, str],
+    by_key: dict[tuple[int, str], list[str]],
+) -> list[dict[str, Any]]:
+    """The form's measures, each with its total and (when entered by group) its groups."""
+    out = []
+    for measure in measures:
+        groups = [(ALL_GROUPS, "All groups (the total)")]
+        if measure.disaggregated:
+            groups += EQUITY_GROUPS
+        fields = []
+        for code, label in groups:
+            point = existing.get((measure.id, code))
+            key = f"{measure.id}-{code or 'all'}"
+            fields.append(
+                MonthField(
+                    measure,
+                    code,
+                    label,
+                    submitted.get(f"n-{key}", _show(point.numerator) if point else ""),
+                    submitted.get(f"d-{key}", _show(point.denominator) if point else ""),
+                    by_key.get((measure.id, code), []),
+                )
+            )
+        total, *by_group = fields
+        note_point = existing.get((measure.id, ALL_GROUPS))
+        out.append(
+            {
+                "measure": measure,
+                "total": total,
+                "groups": by_group,
+                "groups_open": any(f.num or f.den or f.errors for f in by_group),
+                "note": submitted.get(f"note-{measure.id}", note_point.note if note_point else ""),
+            }
+        )
+    return out
+
+
+@login_required
+def data_month(request: HttpRequest, pk: int) -> HttpResponse:
+    """One month for the ward, every measure and its ethnicity groups on one page, saved in one
+    go (all or nothing). Opens at the latest month not yet entered; any month of the ward's data
+    window (``windows.ward_window``) can be chosen."""
+    project = _ward_project(request, pk)
+    ward = project.ward
+    get_editable_or_403(Project, request.user, pk=project.pk)
+    measures = selectors.project_measures(project)
+    window = windows.ward_window(ward, today=timezone.localdate())
+    months = window.months()
+    entered = selectors.entered_months(ward, measures, months)
+    month = parse_month(request.GET.get("month", "")) if request.GET.get("month") else None
+    month_error = ""
+    if month is not None and month not in months:
+        month_error = (
+            windows.window_problem(ward, month, today=timezone.localdate())
+            or "Choose a month from the list."
+        )
+        month = None
+    if month is None:
+        month = selectors.month_to_enter(ward, measures, months)
+    context: dict[str, Any] = {
+        "project": project,
+        "ward": ward,
+        "window": window,
+        "month": month,
+        "month_error": month_error,
+        "month_choices": [
+            (m, f"{month_label(m)}{' (entered)' if m in entered else ''}") for m in reversed(months)
+        ],
+        "measures": measures,
+    }
+    if month is None:
+        return render(request, "improvement/data_month.html", context)
+    existing = selectors.month_values(ward, measures, month)
+    submitted: dict[str, str] = {}
+    errors: list[dict[str, str]] = []
+    by_key: dict[tuple[int, str], list[str]] = {}
+    if request.method == "POST":
+        submitted = {k: v for k, v in request.POST.items() if k != "csrfmiddlewaretoken"}
+        entries = _month_entries(submitted, measures, ward, month, existing)
+        try:
+            result = services.data_points_save(entries=entries, actor=request.user)
+        except DataEntryError as exc:
+            for key, problems in exc.by_key.items():
+                by_key.setdefault((key[1], key[3]), []).extend(problems)
+            anchors = {
+                problem: f"n-{key[1]}-{key[3] or 'all'}"
+                for key, problems in exc.by_key.items()
+                for problem in problems
+            }
+            errors = [
+                {"text": p, "href": f"#{anchors[p]}" if p in anchors else ""} for p in exc.problems
+            ]
+        else:
+            if result.total:
+                messages.success(
+                    request,
+                    f"Saved {month_label(month)}: {result.created} new, {result.updated} "
+                    f"changed and {result.deleted} removed value"
+                    f"{'s' if result.total != 1 else ''}.",
+                )
+            else:
+                messages.info(request, "Nothing had changed, so nothing was saved.")
+            return redirect("improvement:data", pk=project.pk)
+    context.update(
+        {
+            "rows": _month_fields(measures, existing, submitted, by_key),
+            "errors": errors,
+            "has_errors": bool(errors),
+        }
+    )
+    return render(request, "improvement/data_month.html", context)
+
+
+def _month_entries(
+    submitted: dict[str, str],
+    measures: list[Measure],
+    ward: Ward,
+    month: date,
+    existing: dict[tuple[int, str], Any],
+) -> list[Entry]:
+    entries = []
+    for measure in measures:
+        groups = (
+            [ALL_GROUPS, *(g for g, _ in EQUITY_GROUPS)] if measure.disaggregated else [ALL_GROUPS]
+        )
+        for group in groups:
+            key = f"{measure.id}-{group or 'all'}"
+            num = submitted.get(f"n-{key}", "")
+            den = submitted.get(f"d-{key}", "") if measure.has_denominator else ""
+            note = submitted.get(f"note-{measure.id}", "").strip() if not group else ""
+            point = existing.get((measure.id, group))
+            if not num.strip() and not den.strip():
+                if point is not None:
+                    entries.append(Entry(ward, measure, month, None, None, group, delete=True))
+                continue
+            unchanged = (
+                point is not None
+                and _same(num, point.numerator)
+                and (not measure.has_denominator or _same(den, point.denominator))
+                and note == (point.note or "")
+            )
+            if unchanged:
+                continue
+            entries.append(Entry(ward, measure, month, num, den, group, note=note))
+    return entries
 
 
 def _grid_entries(
@@ -301,8 +484,11 @@ def organisation_upload(request: HttpRequest, ods_code: str) -> HttpResponse:
     organisation = get_visible_or_404(Organisation, request.user, ods_code=ods_code.upper())
     ensure_may_change_in(organisation, request.user, Domain.QI)
     key = SESSION_KEY.format(organisation.id)
-    form = UploadForm()
-    context: dict[str, Any] = {"organisation": organisation}
+    form = UploadForm(initial={"month": windows.last_closed_month(timezone.localdate())})
+    context: dict[str, Any] = {
+        "organisation": organisation,
+        "template_month": windows.last_closed_month(timezone.localdate()),
+    }
     if request.method == "POST" and request.POST.get("action") == "save":
         stored = request.session.get(key)
         if not stored:
@@ -332,14 +518,15 @@ def organisation_upload(request: HttpRequest, ods_code: str) -> HttpResponse:
             entries: list[Entry] = []
             if not problems:
                 entries, problems = _upload_entries(request, organisation, rows, month)
-            if not problems:
-                try:
-                    services.data_points_check(entries=entries)
-                except DataEntryError as exc:
-                    problems = exc.problems
+                # One pass: the rows that name a known ward and measure are checked too, so
+                # the person sees every problem in the file at once.
+                if entries:
+                    try:
+                        services.data_points_check(entries=entries)
+                    except DataEntryError as exc:
+                        problems = _in_row_order(problems + exc.problems)
             if problems:
-                context["problems"] = cap_problems(problems)
-                context["has_errors"] = True
+                context.update(_problem_lists(problems))
             else:
                 request.session[key] = {
                     "month": month.isoformat(),
@@ -365,6 +552,25 @@ def organisation_upload(request: HttpRequest, ods_code: str) -> HttpResponse:
         request.session.pop(key, None)
     context["form"] = form
     return render(request, "improvement/upload.html", context)
+
+
+def _problem_lists(problems: list[str]) -> dict[str, Any]:
+    """The error summary's problems (at most ``UPLOAD_MAX_PROBLEMS_SHOWN``) and, when there are
+    more, every problem for the list below it: one upload finds them all. The upload's row
+    limit bounds the list."""
+    limit = settings.UPLOAD_MAX_PROBLEMS_SHOWN
+    if len(problems) <= limit:
+        return {"problems": problems, "has_errors": True}
+    rest = len(problems) - limit
+    return {
+        "problems": [
+            *problems[:limit],
+            f"And {rest:,} more problem{'s' if rest != 1 else ''}: every problem in the file "
+            "is listed below.",
+        ],
+        "all_problems": problems,
+        "has_errors": True,
+    }
 
 
 def _org_wards(request: HttpRequest, organisation: Organisation) -> dict[str, Ward]:
@@ -403,15 +609,20 @@ def _upload_entries(
     for number, row in enumerate(rows, start=2):
         where = f"Row {number}"
         ward = wards.get(row.get("ward_code", "").strip().lower())
+        if not row.get("numerator", "").strip() and not row.get("denominator", "").strip():
+            continue  # a row of the month's template left blank: nothing to enter
         if ward is None:
             problems.append(
                 f"{where}: '{row.get('ward_code', '')}' is not a ward code of {organisation.name}."
             )
             continue
+        where = f"{where}, {ward.name} ({ward.code})"
         code = row.get("measure_code", "").strip().lower()
         measure = measures.get(ward.id, national).get(code)
         if measure is None:
-            problems.append(f"{where}: '{row.get('measure_code', '')}' is not a measure code.")
+            problems.append(
+                f"{where}: '{row.get('measure_code', '')}' is not a measure code of this ward."
+            )
             continue
         group = row.get("equity_group", "").strip().lower()
         if group == "all":
@@ -424,13 +635,27 @@ def _upload_entries(
                 row.get("numerator", ""),
                 row.get("denominator", ""),
                 group=group,
-                where=f"{where} ({ward.code})",
+                where=where,
                 note=row.get("note", ""),
+                row=number,
             )
         )
     if not entries and not problems:
         problems.append("The file has no rows of data under its header.")
     return entries, problems
+
+
+ROW_NUMBER = re.compile(r"^Rows? (\d+)")
+
+
+def _in_row_order(problems: list[str]) -> list[str]:
+    """Problems about rows in the order of the file (the rest, about the file, first)."""
+
+    def row(problem: str) -> int:
+        match = ROW_NUMBER.match(problem)
+        return int(match[1]) if match else 0
+
+    return sorted(problems, key=row)
 
 
 def _stored_entries(
@@ -455,6 +680,76 @@ def _stored_entries(
             Entry(wards[ward_id], measures[measure_id], month, num, den, group, note=note)
         )
     return entries, problems
+
+
+TEMPLATE_COLUMNS = [
+    "ward_code",
+    "ward_name",
+    "measure_code",
+    "measure_name",
+    "numerator",
+    "denominator",
+    "equity_group",
+    "note",
+]
+XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def upload_template_rows(request: HttpRequest, organisation: Organisation) -> list[list[str]]:
+    """One row for each value the organisation's wards enter in a month: each ward's measures
+    (by code and name), and for measures entered by ethnicity group, a row for each group.
+    The names are for the reader; the upload goes by the codes and ignores the name columns."""
+    projects = (
+        Project.objects.editable_by(request.user)
+        .filter(organisation=organisation, kind=ProjectKind.WARD, ward__isnull=False)
+        .select_related("ward")
+        .order_by("ward__name", "ward__code")
+    )
+    rows = []
+    for project in projects:
+        ward = project.ward
+        for measure in selectors.project_measures(project):
+            groups = (
+                [ALL_GROUPS, *(g for g, _ in EQUITY_GROUPS)]
+                if measure.disaggregated
+                else [ALL_GROUPS]
+            )
+            for group in groups:
+                rows.append([ward.code, ward.name, measure.code, measure.name, "", "", group, ""])
+    return rows
+
+
+@login_required
+def upload_template(request: HttpRequest, ods_code: str, kind: str) -> HttpResponse:
+    """This month's upload template for the organisation, with its wards and measures."""
+    if kind not in ("csv", "xlsx"):
+        raise Http404("Not found")
+    organisation = get_visible_or_404(Organisation, request.user, ods_code=ods_code.upper())
+    ensure_may_change_in(organisation, request.user, Domain.QI)
+    month = windows.last_closed_month(timezone.localdate())
+    rows = upload_template_rows(request, organisation)
+    filename = f"{organisation.ods_code}-data-{month:%Y-%m}"
+    if kind == "csv":
+        return csv_download([TEMPLATE_COLUMNS, *rows], f"{filename}.csv")
+    import openpyxl
+    from openpyxl.styles import Font
+
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.title = f"{month:%Y-%m}"
+    sheet.append(TEMPLATE_COLUMNS)
+    for cell in sheet[1]:
+        cell.font = Font(bold=True)
+    for row in rows:
+        sheet.append(row)
+    for index, width in enumerate((12, 28, 16, 40, 12, 14, 14, 30), start=1):
+        sheet.column_dimensions[openpyxl.utils.get_column_letter(index)].width = width
+    sheet.freeze_panes = "E2"
+    output = io.BytesIO()
+    book.save(output)
+    response = HttpResponse(output.getvalue(), content_type=XLSX_TYPE)
+    response["Content-Disposition"] = f'attachment; filename="{filename}.xlsx"'
+    return response
 
 
 @login_required
