@@ -348,7 +348,7 @@ class ChangeIdeaStatusForm(forms.Form):
 class PlanForm(forms.ModelForm):
     class Meta:
         model = PDSACycle
-        fields = [*stages.PLAN.fields, "participants"]
+        fields = [*stages.PLAN.fields, "measures", "participants"]
         labels = {
             "title": "Name of this cycle",
             "purpose": "Purpose of the cycle",
@@ -365,14 +365,20 @@ class PlanForm(forms.ModelForm):
             "involvement": "How people with lived experience are involved",
             "involvement_notes": "Who with lived experience took part (no names of patients)",
             "participants": "Team members taking part",
+            "measures": "Measures this cycle aims to move",
         }
         help_texts = {
             "predictions": "You need a prediction before the cycle can start.",
+            "measures": (
+                "The cycle is marked on these measures' charts. Choose none to mark it on "
+                "every chart of the ward."
+            ),
         }
         widgets = {
             "purpose": forms.RadioSelect,
             "involvement": forms.RadioSelect,
             "participants": forms.CheckboxSelectMultiple,
+            "measures": forms.CheckboxSelectMultiple,
             "planned_start": DateInput(),
             "planned_end": DateInput(),
             # Every free-text part of the plan is a three-line box.
@@ -384,12 +390,21 @@ class PlanForm(forms.ModelForm):
         }
         error_messages = {
             "title": {"required": "Enter a name for this cycle."},
+            "involvement": {
+                "required": "Say how people with lived experience are involved in this cycle."
+            },
             "planned_start": {"invalid": "Enter a real date, like 2026-03-01."},
             "planned_end": {"invalid": "Enter a real date, like 2026-03-14."},
         }
 
-    def __init__(self, *args: Any, people: Any, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, people: Any, measures: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        # Asked every time: the radios start with nothing chosen and an answer is required.
+        involvement = self.fields["involvement"]
+        involvement.required = True
+        involvement.choices = [(v, label) for v, label in involvement.choices if v != ""]
+        self.fields["measures"].queryset = measures
+        self.fields["measures"].required = False
         self.fields["participants"].queryset = people
         self.fields["participants"].required = False
         self.fields["participants"].label_from_instance = lambda u: (

@@ -394,6 +394,7 @@ def pdsa_cycle_create(
     actor: User,
     previous: PDSACycle | None = None,
     participants: list[Any] | None = None,
+    measures: list[Any] | None = None,
     **fields: Any,
 ) -> PDSACycle:
     """Plan a new cycle; the number follows the change idea's ramp."""
@@ -416,6 +417,8 @@ def pdsa_cycle_create(
     cycle.save()
     if participants is not None:
         cycle.participants.set(participants)
+    if measures is not None:
+        cycle.measures.set(measures)
     audit_record(actor=actor, action="pdsa_cycle.create", obj=cycle, summary=str(cycle))
     return cycle
 
@@ -427,6 +430,7 @@ def pdsa_cycle_update(
     actor: User,
     stage: str,
     participants: list[Any] | None = None,
+    measures: list[Any] | None = None,
     **fields: Any,
 ) -> PDSACycle:
     """Save one stage's record (plan, do or study) without moving the cycle on."""
@@ -443,6 +447,13 @@ def pdsa_cycle_update(
     cycle.save()
     if participants is not None:
         cycle.participants.set(participants)
+    if measures is not None:
+        # Change history names the measures (people read it), never their codes.
+        old_names = sorted(m.name for m in cycle.measures.all())
+        cycle.measures.set(measures)
+        new_names = sorted(m.name for m in measures)
+        if old_names != new_names:
+            changes["measures"] = [", ".join(old_names), ", ".join(new_names)]
     audit_record(
         actor=actor,
         action=f"pdsa_cycle.{stage}",
@@ -516,6 +527,7 @@ def pdsa_cycle_record(
     actor: User,
     stage: str,
     participants: list[Any] | None = None,
+    measures: list[Any] | None = None,
     **fields: Any,
 ) -> PDSACycle:
     """Record a stage (plan, do or study) and, the first time do or study is recorded, move the
@@ -524,7 +536,14 @@ def pdsa_cycle_record(
     if not current.editable(cycle.status):
         raise ValidationError(f"The {stage} stage cannot be changed now.")
     moves_on = current.moves_on and cycle.status == current.status
-    pdsa_cycle_update(cycle=cycle, actor=actor, stage=stage, participants=participants, **fields)
+    pdsa_cycle_update(
+        cycle=cycle,
+        actor=actor,
+        stage=stage,
+        participants=participants,
+        measures=measures,
+        **fields,
+    )
     if moves_on:
         pdsa_cycle_advance(cycle=cycle, actor=actor)
     return cycle
@@ -566,6 +585,7 @@ def pdsa_cycle_decide(
             actor=actor,
             previous=cycle,
             participants=list(cycle.participants.all()),
+            measures=list(cycle.measures.all()),
             title=cycle.title,
             purpose=cycle.purpose,
             objective=next_step or cycle.objective,

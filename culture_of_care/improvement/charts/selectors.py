@@ -140,13 +140,18 @@ def load_series(scope: Scope, measures: Sequence[Measure], *, view: str = "") ->
 
 def measures_for_scope(scope: Scope) -> list[Measure]:
     """Active national measures plus the scope's own local measures, in display order."""
+    return list(measures_in_scope(scope))
+
+
+def measures_in_scope(scope: Scope) -> QuerySet[Measure]:
+    """The queryset behind ``measures_for_scope`` (for forms that choose among them)."""
     condition = Q(organisation__isnull=True)
     if scope.kind == "ward":
         condition |= Q(project__ward_id=scope.ward_id)
     elif scope.kind == "organisation":
         condition |= Q(organisation_id=scope.organisation_id, project__ward__isnull=True)
         condition |= Q(organisation_id=scope.organisation_id, project__isnull=True)
-    return list(Measure.objects.filter(condition, is_active=True).distinct())
+    return Measure.objects.filter(condition, is_active=True).distinct()
 
 
 def measure_belongs_to(measure: Measure, scope: Scope) -> bool:
@@ -180,12 +185,15 @@ def chart_for(
         chart.notes.append(note)
         if note.period_start in by_period:
             by_period[note.period_start].notes.append(note)
-    chart.annotations = _annotations(chart, scope)
+    chart.annotations = _annotations(chart, scope, measure)
     return chart
 
 
-def _annotations(chart: Chart, scope: Scope) -> list[Annotation]:
-    """PDSA cycles (start and decision) of the ward, or the organisation's own, and rebases."""
+def _annotations(chart: Chart, scope: Scope, measure: Measure) -> list[Annotation]:
+    """PDSA cycles (start and decision) of the ward, or the organisation's own, and rebases.
+
+    A cycle that names the measures it aims to move is marked on those measures' charts only;
+    one that names none is marked on every chart of its ward."""
     items: list[Annotation] = []
     for group in chart.groups:
         if group.rebase_reason:
@@ -200,8 +208,11 @@ def _annotations(chart: Chart, scope: Scope) -> list[Annotation]:
             )
     # Only cycles that have started (or been decided), at their real dates: a planned cycle is
     # not a change to the process yet, and its planned start may lie in the future.
-    cycles = in_scope(PDSACycle.objects, scope).filter(
-        Q(started_on__isnull=False) | Q(decided_on__isnull=False)
+    cycles = (
+        in_scope(PDSACycle.objects, scope)
+        .filter(Q(started_on__isnull=False) | Q(decided_on__isnull=False))
+        .filter(Q(measures__isnull=True) | Q(measures=measure))
+        .distinct()
     )
     first = chart.points[0].period if chart.points else None
     for number, cycle in enumerate(
