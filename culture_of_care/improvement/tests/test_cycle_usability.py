@@ -173,3 +173,91 @@ def test_a_cycle_with_no_dates_reads_naturally(client_for, ward_member, project)
     assert cycle.planned_dates == "From 2 March 2026, end not planned yet"
     cycle.planned_end = date(2026, 3, 16)
     assert cycle.planned_dates == "2 March 2026 to 16 March 2026"
+
+
+# --- Dates typed the NHS.UK way (issue 15, item 14) ------------------------------------------
+
+
+def test_cycle_dates_use_the_nhs_date_input(client_for, ward_member, project):
+    idea = ChangeIdeaFactory(project=project)
+    client = client_for(ward_member)
+    url = reverse("improvement:cycle_add", args=[idea.pk])
+    page = client.get(url).text
+    fieldset = page.split('<legend class="nhsuk-fieldset__legend">Planned start</legend>')[1]
+    fieldset = fieldset.split("</fieldset>")[0]
+    assert "For example, 15 3 2026" in fieldset
+    for part in ("day", "month", "year"):
+        assert f'name="planned_start_{part}"' in fieldset
+    assert 'type="date"' not in page
+    assert 'role="group"' in page
+
+    plan = {**PLAN, "involvement": "none"}
+    response = client.post(
+        url,
+        {
+            **plan,
+            "planned_start_day": "2",
+            "planned_start_month": "3",
+            "planned_start_year": "2026",
+            "planned_end_day": "16",
+            "planned_end_month": "3",
+            "planned_end_year": "2026",
+        },
+    )
+    assert response.status_code == 302
+    cycle = PDSACycle.objects.get(change_idea=idea)
+    assert (cycle.planned_start, cycle.planned_end) == (date(2026, 3, 2), date(2026, 3, 16))
+    edit = client.get(reverse("improvement:cycle_stage", args=[cycle.pk, "plan"])).text
+    assert 'name="planned_start_day" type="text" inputmode="numeric" value="2"' in edit
+
+
+@pytest.mark.parametrize(
+    ("day", "month", "year", "message", "first_wrong"),
+    [
+        ("2", "", "2026", "Planned start must include a month.", "month"),
+        ("", "", "2026", "Planned start must include a day and a month.", "day"),
+        ("31", "2", "2026", "Planned start must be a real date.", "day"),
+        ("2", "13", "2026", "Planned start must be a real date.", "month"),
+        ("2", "3", "26", "Planned start: the year must have 4 numbers.", "year"),
+    ],
+)
+def test_a_date_typed_wrongly_says_which_part_to_put_right(
+    client_for, ward_member, project, day, month, year, message, first_wrong
+):
+    idea = ChangeIdeaFactory(project=project)
+    response = client_for(ward_member).post(
+        reverse("improvement:cycle_add", args=[idea.pk]),
+        {
+            **PLAN,
+            "involvement": "none",
+            "planned_start_day": day,
+            "planned_start_month": month,
+            "planned_start_year": year,
+        },
+    )
+    assert response.status_code == 200
+    assert message in response.text
+    # The error summary links to the part to put right, which is marked in error; what was
+    # typed is kept.
+    assert f'href="#id_planned_start_{first_wrong}"' in response.text
+    assert f'nhsuk-input--error" id="id_planned_start_{first_wrong}"' in response.text
+    assert f'name="planned_start_year" type="text" inputmode="numeric" value="{year}"' in (
+        response.text
+    )
+    assert not PDSACycle.objects.filter(change_idea=idea).exists()
+
+
+def test_no_form_in_the_qi_pages_shows_django_dashes(client_for, ward_member, project):
+    idea = ChangeIdeaFactory(project=project)
+    cycle = PDSACycleFactory(change_idea=idea)
+    client = client_for(ward_member)
+    for url in (
+        reverse("improvement:cycle_add", args=[idea.pk]),
+        reverse("improvement:cycle_stage", args=[cycle.pk, "plan"]),
+        reverse("improvement:change_idea_add", args=[project.pk]),
+        reverse("improvement:project_edit", args=[project.pk]),
+        reverse("improvement:measure_add", args=[project.pk]),
+    ):
+        response = client.get(url)
+        assert response.status_code == 200, url
+        assert "---------" not in response.text, url
