@@ -24,6 +24,7 @@ from culture_of_care.improvement.data_entry import (
     check_entries,
 )
 from culture_of_care.improvement.models import (
+    EQUITY_GROUPS,
     ChangeIdea,
     ChangeIdeaStatus,
     ChangeTheory,
@@ -46,6 +47,8 @@ from culture_of_care.improvement.models import (
 from culture_of_care.periods import month_label, month_start
 from organisations.models import Organisation
 from wards.models import Ward
+
+GROUP_NAMES = dict(EQUITY_GROUPS)
 
 # --- Change theories ---------------------------------------------------------------------
 
@@ -765,8 +768,9 @@ def data_points_save(*, entries: list[Entry], actor: User) -> SaveResult:
     for e in clean:
         wards[e.ward.id] = e.ward
         point = existing.get(e.key)
-        label = f"{e.measure.code or e.measure.name} {e.period:%Y-%m}" + (
-            f" {e.group}" if e.group else ""
+        # Change history is read by people: it names the measure and the month, never codes.
+        label = f"{e.measure.name}, {e.period:%B %Y}" + (
+            f", {GROUP_NAMES.get(e.group, e.group)}" if e.group else ""
         )
         if e.delete:
             if point is None:
