@@ -281,5 +281,6 @@ def project_cycles(request: HttpRequest, pk: int) -> HttpResponse:
         page = Paginator(selectors.stage_entered_on(cycles), 50).get_page(request.GET.get("page"))
         selectors.mark_stuck(page.object_list)
         context["page"] = page
+        context["any_stuck"] = any(cycle.stuck_since for cycle in page.object_list)
         context["stuck_days"] = settings.PDSA_STAGE_STUCK_DAYS
     return render(request, "improvement/cycle_list.html", context)
