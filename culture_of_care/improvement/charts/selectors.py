@@ -429,10 +429,3 @@ def signal_runs(unreviewed: QuerySet[Signal], every: QuerySet[Signal]) -> list[S
         )
     )
     return runs
-
-
-def signal_rows(signals: QuerySet[Signal]) -> QuerySet[Signal]:
-    """Signals in the order of a list to review (organisation, ward, measure, period)."""
-    return signals.select_related("measure", "ward", "organisation").order_by(
-        "organisation__name", "ward__name", "measure__order", "measure__name", "period_start"
-    )
