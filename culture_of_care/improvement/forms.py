@@ -11,6 +11,7 @@ from django.apps import apps
 from django.db import models
 from django.utils import timezone
 
+from culture_of_care.dateinput import NHSDateField
 from culture_of_care.guards import validate_no_nhs_number
 from culture_of_care.improvement import stages
 from culture_of_care.improvement.data_entry import parse_month
@@ -35,13 +36,6 @@ from culture_of_care.periods import add_months, month_start
 # Of the element apps only Organisation and Ward (the tenancy foundation) are imported; the rest
 # is reached by model name.
 ServiceType = apps.get_model("wards", "ServiceType")
-
-
-class DateInput(forms.DateInput):
-    input_type = "date"
-
-    def __init__(self, **kwargs: Any) -> None:
-        super().__init__(format="%Y-%m-%d", **kwargs)
 
 
 class MonthField(forms.CharField):
@@ -171,13 +165,10 @@ class ProjectForm(forms.Form):
         help_text="For example, a 30% fall in restrictive practice per 1,000 occupied bed days.",
         error_messages={"required": "Enter by how much."},
     )
-    aim_by_when = forms.DateField(
+    aim_by_when = NHSDateField(
         label="By when",
-        widget=DateInput(),
-        error_messages={
-            "required": "Enter the date you aim to get there by.",
-            "invalid": "Enter a real date, like 2027-03-31.",
-        },
+        example="For example, 31 3 2027",
+        required_message="Enter the date you aim to get there by.",
     )
     change_theory = forms.ModelChoiceField(
         label="Change theory this project follows",
@@ -220,7 +211,6 @@ class ProjectForm(forms.Form):
             u.full_name + (" (brings lived experience)" if u.lived_experience else "")
         )
         self.fields["measures"].queryset = Measure.objects.national().filter(is_active=True)
-        self.fields["aim_by_when"].widget.attrs["autocomplete"] = "off"
 
     def clean_aim_by_when(self) -> date:
         value = self.cleaned_data["aim_by_when"]
@@ -348,7 +338,7 @@ class ChangeIdeaStatusForm(forms.Form):
 class PlanForm(forms.ModelForm):
     class Meta:
         model = PDSACycle
-        fields = [*stages.PLAN.fields, "participants"]
+        fields = [*stages.PLAN.fields, "measures", "participants"]
         labels = {
             "title": "Name of this cycle",
             "purpose": "Purpose of the cycle",
@@ -365,16 +355,20 @@ class PlanForm(forms.ModelForm):
             "involvement": "How people with lived experience are involved",
             "involvement_notes": "Who with lived experience took part (no names of patients)",
             "participants": "Team members taking part",
+            "measures": "Measures this cycle aims to move",
         }
         help_texts = {
             "predictions": "You need a prediction before the cycle can start.",
+            "measures": (
+                "The cycle is marked on these measures' charts. Choose none to mark it on "
+                "every chart of the ward."
+            ),
         }
         widgets = {
             "purpose": forms.RadioSelect,
             "involvement": forms.RadioSelect,
             "participants": forms.CheckboxSelectMultiple,
-            "planned_start": DateInput(),
-            "planned_end": DateInput(),
+            "measures": forms.CheckboxSelectMultiple,
             # Every free-text part of the plan is a three-line box.
             **{
                 name: forms.Textarea(attrs={"rows": 3})
@@ -384,12 +378,20 @@ class PlanForm(forms.ModelForm):
         }
         error_messages = {
             "title": {"required": "Enter a name for this cycle."},
-            "planned_start": {"invalid": "Enter a real date, like 2026-03-01."},
-            "planned_end": {"invalid": "Enter a real date, like 2026-03-14."},
+            "involvement": {
+                "required": "Say how people with lived experience are involved in this cycle."
+            },
         }
+        field_classes = {"planned_start": NHSDateField, "planned_end": NHSDateField}
 
-    def __init__(self, *args: Any, people: Any, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, people: Any, measures: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        # Asked every time: the radios start with nothing chosen and an answer is required.
+        involvement = self.fields["involvement"]
+        involvement.required = True
+        involvement.choices = [(v, label) for v, label in involvement.choices if v != ""]
+        self.fields["measures"].queryset = measures
+        self.fields["measures"].required = False
         self.fields["participants"].queryset = people
         self.fields["participants"].required = False
         self.fields["participants"].label_from_instance = lambda u: (
@@ -417,8 +419,8 @@ class DoForm(forms.ModelForm):
         model = PDSACycle
         fields = list(stages.DO.fields)
         labels = {"started_on": "Date it started", "what_happened": "What happened"}
+        field_classes = {"started_on": NHSDateField}
         widgets = {
-            "started_on": DateInput(),
             "what_happened": forms.Textarea(attrs={"rows": 4}),
             "observations": forms.Textarea(attrs={"rows": 4}),
         }

@@ -226,7 +226,7 @@ class Decision(models.TextChoices):
 
 
 class Involvement(models.TextChoices):
-    NONE = "none", "None"
+    NONE = "none", "Not involved in this cycle"
     INFORMED = "informed", "Informed"
     CONSULTED = "consulted", "Consulted"
     CO_DESIGNED = "co_designed", "Co-designed"
@@ -270,15 +270,22 @@ class PDSACycle(WardOwnedModel):
     abandon_reason = SafeTextField(blank=True)
     decided_on = models.DateField(null=True, blank=True)
     # Co-production
+    # Asked on every plan, never assumed: empty until the team answers (issue 15).
     involvement = models.CharField(
         "Lived-experience involvement",
         max_length=20,
         choices=Involvement.choices,
-        default=Involvement.NONE,
+        blank=True,
+        default="",
     )
     involvement_notes = SafeTextField("Who with lived experience took part", blank=True)
     participants = models.ManyToManyField(
         settings.AUTH_USER_MODEL, blank=True, related_name="pdsa_cycles"
+    )
+    # The measures the cycle aims to move: its chart markers go on those measures' charts only
+    # (a cycle naming none is marked on every chart of its ward).
+    measures = models.ManyToManyField(
+        "Measure", blank=True, related_name="pdsa_cycles", verbose_name="Measures it aims to move"
     )
     # Learning library
     shared = models.BooleanField(default=False)
@@ -301,6 +308,18 @@ class PDSACycle(WardOwnedModel):
 
     def __str__(self) -> str:
         return f"Cycle {self.number}: {self.title}"
+
+    @property
+    def planned_dates(self) -> str:
+        """The planned dates as a person would say them: never "None to None"."""
+        start, end = self.planned_start, self.planned_end
+        if start and end:
+            return f"{start:%-d %B %Y} to {end:%-d %B %Y}"
+        if start:
+            return f"From {start:%-d %B %Y}, end not planned yet"
+        if end:
+            return f"Until {end:%-d %B %Y}, start not planned yet"
+        return "No dates planned yet"
 
 
 SCORE_CHOICES = [

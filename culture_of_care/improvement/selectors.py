@@ -596,6 +596,32 @@ def stage_entered_on(cycles: QuerySet) -> QuerySet:
     return cycles.annotate(stage_since=Coalesce(Subquery(moves.values("at")[:1]), F("created_at")))
 
 
+def _stuck(stage_since: datetime | None, status: str, today: date) -> date | None:
+    """The day a cycle entered its stage, if it has sat there longer than
+    ``PDSA_STAGE_STUCK_DAYS`` (a complete cycle is never stuck)."""
+    if stage_since is None or status == CycleStatus.COMPLETE:
+        return None
+    since = timezone.localtime(stage_since).date()
+    return since if (today - since).days > settings.PDSA_STAGE_STUCK_DAYS else None
+
+
+def mark_stuck(cycles: Any, today: date | None = None) -> None:
+    """Set ``stuck_since`` on each cycle annotated by ``stage_entered_on`` (None if not stuck)."""
+    today = today or timezone.localdate()
+    for cycle in cycles:
+        cycle.stuck_since = _stuck(cycle.stage_since, cycle.status, today)
+
+
+def stuck_since(cycle: PDSACycle, today: date | None = None) -> date | None:
+    """The day ``cycle`` entered the stage it has sat in too long, or None."""
+    row = (
+        stage_entered_on(PDSACycle.objects.filter(pk=cycle.pk))
+        .values_list("stage_since", flat=True)
+        .first()
+    )
+    return _stuck(row, cycle.status, today or timezone.localdate())
+
+
 def pdsa_due_for(user: Any, today: date) -> list[DueItem]:
     """PDSA cycles ``user`` works on that ended without a study, or sat in one stage for more
     than ``PDSA_STAGE_STUCK_DAYS``."""

@@ -24,6 +24,7 @@ from culture_of_care.improvement.data_entry import (
     check_entries,
 )
 from culture_of_care.improvement.models import (
+    EQUITY_GROUPS,
     ChangeIdea,
     ChangeIdeaStatus,
     ChangeTheory,
@@ -46,6 +47,8 @@ from culture_of_care.improvement.models import (
 from culture_of_care.periods import month_label, month_start
 from organisations.models import Organisation
 from wards.models import Ward
+
+GROUP_NAMES = dict(EQUITY_GROUPS)
 
 # --- Change theories ---------------------------------------------------------------------
 
@@ -364,6 +367,7 @@ def pdsa_cycle_create(
     actor: User,
     previous: PDSACycle | None = None,
     participants: list[Any] | None = None,
+    measures: list[Any] | None = None,
     **fields: Any,
 ) -> PDSACycle:
     """Plan a new cycle; the number follows the change idea's ramp."""
@@ -386,6 +390,8 @@ def pdsa_cycle_create(
     cycle.save()
     if participants is not None:
         cycle.participants.set(participants)
+    if measures is not None:
+        cycle.measures.set(measures)
     audit_record(actor=actor, action="pdsa_cycle.create", obj=cycle, summary=str(cycle))
     return cycle
 
@@ -397,6 +403,7 @@ def pdsa_cycle_update(
     actor: User,
     stage: str,
     participants: list[Any] | None = None,
+    measures: list[Any] | None = None,
     **fields: Any,
 ) -> PDSACycle:
     """Save one stage's record (plan, do or study) without moving the cycle on."""
@@ -413,6 +420,13 @@ def pdsa_cycle_update(
     cycle.save()
     if participants is not None:
         cycle.participants.set(participants)
+    if measures is not None:
+        # Change history names the measures (people read it), never their codes.
+        old_names = sorted(m.name for m in cycle.measures.all())
+        cycle.measures.set(measures)
+        new_names = sorted(m.name for m in measures)
+        if old_names != new_names:
+            changes["measures"] = [", ".join(old_names), ", ".join(new_names)]
     audit_record(
         actor=actor,
         action=f"pdsa_cycle.{stage}",
@@ -486,6 +500,7 @@ def pdsa_cycle_record(
     actor: User,
     stage: str,
     participants: list[Any] | None = None,
+    measures: list[Any] | None = None,
     **fields: Any,
 ) -> PDSACycle:
     """Record a stage (plan, do or study) and, the first time do or study is recorded, move the
@@ -494,7 +509,14 @@ def pdsa_cycle_record(
     if not current.editable(cycle.status):
         raise ValidationError(f"The {stage} stage cannot be changed now.")
     moves_on = current.moves_on and cycle.status == current.status
-    pdsa_cycle_update(cycle=cycle, actor=actor, stage=stage, participants=participants, **fields)
+    pdsa_cycle_update(
+        cycle=cycle,
+        actor=actor,
+        stage=stage,
+        participants=participants,
+        measures=measures,
+        **fields,
+    )
     if moves_on:
         pdsa_cycle_advance(cycle=cycle, actor=actor)
     return cycle
@@ -536,6 +558,7 @@ def pdsa_cycle_decide(
             actor=actor,
             previous=cycle,
             participants=list(cycle.participants.all()),
+            measures=list(cycle.measures.all()),
             title=cycle.title,
             purpose=cycle.purpose,
             objective=next_step or cycle.objective,
@@ -709,8 +732,9 @@ def data_points_save(*, entries: list[Entry], actor: User) -> SaveResult:
     for e in clean:
         wards[e.ward.id] = e.ward
         point = existing.get(e.key)
-        label = f"{e.measure.code or e.measure.name} {e.period:%Y-%m}" + (
-            f" {e.group}" if e.group else ""
+        # Change history is read by people: it names the measure and the month, never codes.
+        label = f"{e.measure.name}, {e.period:%B %Y}" + (
+            f", {GROUP_NAMES.get(e.group, e.group)}" if e.group else ""
         )
         if e.delete:
             if point is None:

@@ -19,11 +19,11 @@ from django.utils.safestring import SafeString
 from culture_of_care.improvement.charts import labels as _labels
 from culture_of_care.improvement.charts import svg as _svg
 from culture_of_care.improvement.charts.compute import compute_chart as _compute_chart
-from culture_of_care.improvement.charts.results import Chart, Scope, SeriesInput
+from culture_of_care.improvement.charts.results import Chart, IncompletePoint, Scope, SeriesInput
 from culture_of_care.improvement.charts.summary import table_rows as _table_rows
 from culture_of_care.improvement.models import ChartType, Improvement, Measure, MeasureKind
 
-__all__ = ["Chart", "Scope", "SeriesInput"]
+__all__ = ["Chart", "IncompletePoint", "Scope", "SeriesInput"]
 
 VARIATION_SHORT = _labels.VARIATION_SHORT
 ASSURANCE_SHORT = _labels.ASSURANCE_SHORT

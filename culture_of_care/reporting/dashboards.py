@@ -373,6 +373,11 @@ def scope_figures(loaded: Loaded, today: date) -> list[MeasureFigure]:
         shown = [m for m in months if m.status in (COMPLETE, INCOMPLETE)]
         rows = [(m.period, m.numerator, m.denominator) for m in shown if m.included]
         chart = chart_adapter.compute(measure, scope, rows)
+        chart.incomplete = [
+            chart_adapter.IncompletePoint(m.period, value, m.label, m.coverage)
+            for m in shown
+            if not m.included and (value := _value(measure, m.numerator, m.denominator)) is not None
+        ]
         element_id = f"chart-{measure.code or measure.pk}"
         complete = [m for m in shown if m.included]
         figure = MeasureFigure(

@@ -53,12 +53,15 @@ def ward_panel(user: Any, ward: Any) -> dict[str, Any] | None:
     ):
         return None
     unreviewed = Signal.objects.visible_to(user).filter(ward_id=ward.pk, reviewed_at__isnull=True)
-    shown = list(
-        unreviewed.select_related("measure").order_by("-period_start")[:PANEL_SIGNALS_SHOWN]
+    # Counts and the latest signals only for those who review them (issue 15), one per run.
+    reviewer = chart_selectors.reviews_signals(user)
+    runs = (
+        chart_selectors.signal_runs(unreviewed, Signal.objects.visible_to(user)) if reviewer else []
     )
     return {
-        "signal_count": unreviewed.count() if len(shown) == PANEL_SIGNALS_SHOWN else len(shown),
-        "signals": _signal_items(shown),
+        "signal_count": len(runs),
+        "reviews_signals": reviewer,
+        "signals": _signal_items([run.latest for run in runs[:PANEL_SIGNALS_SHOWN]]),
         "signals_url": reverse("charts:ward_signals", args=[ward.pk]),
         "summary_url": reverse("charts:ward_summary", args=[ward.pk]),
         "name": ward.name,
@@ -74,8 +77,9 @@ def organisation_panel(user: Any, organisation: Any) -> dict[str, Any] | None:
     unreviewed = Signal.objects.visible_to(user).filter(
         organisation_id=organisation.pk, reviewed_at__isnull=True
     )
+    reviewer = chart_selectors.reviews_signals(user)
     return {
-        "signal_count": unreviewed.count(),
+        "signal_count": chart_selectors.count_signal_runs(user, unreviewed) if reviewer else None,
         "signals_url": reverse("charts:organisation_signals", args=[organisation.ods_code]),
         "summary_url": reverse("charts:organisation_summary", args=[organisation.ods_code]),
         "name": organisation.name,
@@ -89,8 +93,9 @@ def home_panel(user: Any, _obj: Any = None) -> dict[str, Any] | None:
         return None
     programme = may_see_programme(user)
     count = None
-    if not reach.everything:
-        count = Signal.objects.visible_to(user).filter(reviewed_at__isnull=True).count()
+    if chart_selectors.reviews_signals(user):
+        unreviewed = Signal.objects.visible_to(user).filter(reviewed_at__isnull=True)
+        count = chart_selectors.count_signal_runs(user, unreviewed)
     return {
         "signal_count": count,
         "signals_url": reverse("charts:my_signals"),

@@ -11,10 +11,14 @@ from typing import Any
 
 from django import forms, template
 
+from culture_of_care.dateinput import PARTS, NHSDateWidget, part_problems
+
 register = template.Library()
 
 
 def _kind(widget: forms.Widget) -> str:
+    if isinstance(widget, NHSDateWidget):
+        return "date"
     if isinstance(widget, forms.CheckboxSelectMultiple):
         return "checkboxes"
     if isinstance(widget, forms.RadioSelect):
@@ -60,6 +64,8 @@ def nhsuk_field(
         "single_choice": _single_choice(field) if kind == "radios" else None,
         "field": field,
         "kind": kind,
+        "date_parts": _date_parts(field) if kind == "date" else [],
+        "example": getattr(field.field, "example", ""),
         "input_type": input_type,
         "label_size": label_size,
         "width": width if width in _WIDTHS else "",
@@ -67,12 +73,44 @@ def nhsuk_field(
         "describedby": " ".join(
             part
             for part, present in (
-                (f"{field.auto_id}-hint", bool(field.help_text)),
+                (f"{field.auto_id}-hint", bool(field.help_text) or kind == "date"),
                 (f"{field.auto_id}-error", bool(field.errors)),
             )
             if present
         ),
     }
+
+
+def _date_parts(field: forms.BoundField) -> list[dict[str, Any]]:
+    """The day, month and year boxes of an NHS.UK date input, each marked in error when it is
+    the part to put right (all three when the date as a whole is not real)."""
+    values = field.field.widget.parts(field.html_name, field.value())
+    in_error: set[str] = set()
+    if field.errors:
+        missing, wrong = part_problems(values)
+        in_error = set(missing or wrong) or {name for name, _label, _w in PARTS}
+    return [
+        {
+            "name": f"{field.html_name}_{name}",
+            "id": f"{field.auto_id}_{name}",
+            "label": label,
+            "width": width,
+            "value": value,
+            "error": name in in_error,
+        }
+        for (name, label, width), value in zip(PARTS, values, strict=True)
+    ]
+
+
+def _error_target(bound: forms.BoundField) -> str:
+    """The element an error summary link moves to: a date input's first part in error."""
+    if isinstance(bound.field.widget, NHSDateWidget):
+        parts = _date_parts(bound)
+        first = next((p for p in parts if p["error"]), parts[0])
+        return first["id"]
+    if isinstance(bound.field.widget, forms.RadioSelect | forms.CheckboxSelectMultiple):
+        return f"{bound.auto_id}_0"  # the first option: a fieldset cannot take focus
+    return bound.auto_id
 
 
 @register.inclusion_tag("includes/error_summary.html")
@@ -90,7 +128,8 @@ def nhsuk_error_summary(*forms_: forms.BaseForm | None) -> dict[str, Any]:
                 if name == "__all__":
                     continue
                 bound = sub[name]
-                items.extend({"text": str(e), "href": f"#{bound.auto_id}"} for e in errors)
+                target = _error_target(bound)
+                items.extend({"text": str(e), "href": f"#{target}"} for e in errors)
     return {"items": items}
 
 

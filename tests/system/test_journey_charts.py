@@ -17,7 +17,7 @@ def test_ward_member_reads_a_chart_and_reviews_a_signal(page, live_server, ward_
     measure = chart_scene(ward)
     log_in_as(page, live_server, ward_member)
     page.goto(f"{live_server.url}{reverse('wards:detail', args=[ward.pk])}")
-    assert "7 signals to review" in page.locator("body").inner_text()
+    assert "1 signal to review" in page.locator("body").inner_text()
     page.click(f"text=Measures summary for {ward.name}")
     page.wait_for_url("**/charts/ward/**")
     assert page.locator("h1").inner_text() == "Measures summary"

@@ -62,11 +62,14 @@ def test_ward_member_runs_a_pdsa_cycle_and_enters_data(page, live_server, ward_m
     page.check("#id_carried_out_as_planned_0")
     page.fill("#id_what_happened", "Held on four days out of five")
     _submit(page, "Save and move on to study")
-    page.click(".nhsuk-task-list >> text=Study")
+    # "Save and move on" opens the study, which shows the predictions to compare against.
+    assert page.locator("h1").inner_text() == "Study: what you learned"
+    assert "Fewer incidents before lunch" in page.locator(".app-predictions").inner_text()
+    check_axe(page)
     page.fill("#id_results", "Two incidents instead of five")
     page.fill("#id_learning", "Timing matters")
     _submit(page, "Save and decide what next")
-    page.click(".nhsuk-task-list >> text=Act")
+    assert page.locator("h1").inner_text() == "Act: what next"
     check_axe(page)
     page.check("text=Adapt: change it and test again in the next cycle")
     page.fill("#id_next_step", "Move the meeting to 10am")

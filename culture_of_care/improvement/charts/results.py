@@ -116,6 +116,17 @@ class Annotation:
 
 
 @dataclass
+class IncompletePoint:
+    """A month above the ward when too few wards reported: drawn greyed, never in the limits or
+    the rules (issue 11)."""
+
+    period: date
+    value: float
+    label: str  # "March 2026"
+    coverage: str = ""  # "150 of 220 wards"
+
+
+@dataclass
 class Chart:
     measure: Any  # a MeasureLike
     scope: Scope
@@ -134,6 +145,7 @@ class Chart:
     screen_outliers: bool = True
     fix_after: int | None = None
     runs: dict[str, Any] | None = None
+    incomplete: list[IncompletePoint] = field(default_factory=list)
 
     @property
     def valued_points(self) -> list[ChartPoint]:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import date
 from typing import Any, TypeVar
 
@@ -140,13 +141,18 @@ def load_series(scope: Scope, measures: Sequence[Measure], *, view: str = "") ->
 
 def measures_for_scope(scope: Scope) -> list[Measure]:
     """Active national measures plus the scope's own local measures, in display order."""
+    return list(measures_in_scope(scope))
+
+
+def measures_in_scope(scope: Scope) -> QuerySet[Measure]:
+    """The queryset behind ``measures_for_scope`` (for forms that choose among them)."""
     condition = Q(organisation__isnull=True)
     if scope.kind == "ward":
         condition |= Q(project__ward_id=scope.ward_id)
     elif scope.kind == "organisation":
         condition |= Q(organisation_id=scope.organisation_id, project__ward__isnull=True)
         condition |= Q(organisation_id=scope.organisation_id, project__isnull=True)
-    return list(Measure.objects.filter(condition, is_active=True).distinct())
+    return Measure.objects.filter(condition, is_active=True).distinct()
 
 
 def measure_belongs_to(measure: Measure, scope: Scope) -> bool:
@@ -180,12 +186,15 @@ def chart_for(
         chart.notes.append(note)
         if note.period_start in by_period:
             by_period[note.period_start].notes.append(note)
-    chart.annotations = _annotations(chart, scope)
+    chart.annotations = _annotations(chart, scope, measure)
     return chart
 
 
-def _annotations(chart: Chart, scope: Scope) -> list[Annotation]:
-    """PDSA cycles (start and decision) of the ward, or the organisation's own, and rebases."""
+def _annotations(chart: Chart, scope: Scope, measure: Measure) -> list[Annotation]:
+    """PDSA cycles (start and decision) of the ward, or the organisation's own, and rebases.
+
+    A cycle that names the measures it aims to move is marked on those measures' charts only;
+    one that names none is marked on every chart of its ward."""
     items: list[Annotation] = []
     for group in chart.groups:
         if group.rebase_reason:
@@ -200,8 +209,11 @@ def _annotations(chart: Chart, scope: Scope) -> list[Annotation]:
             )
     # Only cycles that have started (or been decided), at their real dates: a planned cycle is
     # not a change to the process yet, and its planned start may lie in the future.
-    cycles = in_scope(PDSACycle.objects, scope).filter(
-        Q(started_on__isnull=False) | Q(decided_on__isnull=False)
+    cycles = (
+        in_scope(PDSACycle.objects, scope)
+        .filter(Q(started_on__isnull=False) | Q(decided_on__isnull=False))
+        .filter(Q(measures__isnull=True) | Q(measures=measure))
+        .distinct()
     )
     first = chart.points[0].period if chart.points else None
     for number, cycle in enumerate(
@@ -323,32 +335,97 @@ def equity_view(scope: Scope, measure: Measure) -> dict[str, Any] | None:
 # --- Signals ----------------------------------------------------------------------------------
 
 
-def signal_run(signal: Signal) -> list[Signal]:
-    """The unreviewed signals of the same chart that share this signal's rule and adjoin it.
+def split_runs(chart_signals: Sequence[Signal]) -> list[list[Signal]]:
+    """One chart's signals (in period order) cut into runs: consecutive signals sharing a rule.
 
-    A shift of 7 is 7 signals; one review answers the run. Adjoining means no signal with a
-    different rule lies between them in the series.
-    """
+    A shift of 7 is 7 signals and one run; adjoining means no signal with a different rule lies
+    between them in the series. Reviewed signals stay in the runs they belong to."""
+    runs: list[list[Signal]] = []
+    for signal in chart_signals:
+        if runs and runs[-1][-1].rule == signal.rule:
+            runs[-1].append(signal)
+        else:
+            runs.append([signal])
+    return runs
+
+
+def signal_run(signal: Signal) -> list[Signal]:
+    """The unreviewed signals of the same chart that share this signal's rule and adjoin it:
+    one review answers the run."""
     siblings = list(
         in_scope(Signal.objects, scope_of_row(signal))
         .filter(measure_id=signal.measure_id)
         .order_by("period_start")
     )
-    position = next(i for i, s in enumerate(siblings) if s.pk == signal.pk)
-    run = [signal]
-    for step in (-1, 1):
-        i = position + step
-        while 0 <= i < len(siblings) and siblings[i].rule == signal.rule:
-            run.append(siblings[i])
-            i += step
-    return sorted(
-        (s for s in run if s.reviewed_at is None or s.pk == signal.pk),
-        key=lambda s: s.period_start,
-    )
+    run = next(r for r in split_runs(siblings) if any(s.pk == signal.pk for s in r))
+    return [s for s in run if s.reviewed_at is None or s.pk == signal.pk]
 
 
-def signal_rows(signals: QuerySet[Signal]) -> QuerySet[Signal]:
-    """Signals in the order of a list to review (organisation, ward, measure, period)."""
-    return signals.select_related("measure", "ward", "organisation").order_by(
-        "organisation__name", "ward__name", "measure__order", "measure__name", "period_start"
+def reviews_signals(user: Any) -> bool:
+    """Whether the person reviews signals: the ward teams, QI coaches and organisation leads
+    who answer them (QI reach of their own wards or organisations), not those who see the
+    whole programme or only read."""
+    from culture_of_care.access import edit_reach
+
+    reach = edit_reach(user, "qi")
+    return not (reach.everything or reach.is_empty)
+
+
+def count_signal_runs(user: Any, unreviewed: QuerySet[Signal]) -> int:
+    """How many rows the list to review shows for these signals (one per run)."""
+    return len(signal_runs(unreviewed, Signal.objects.visible_to(user)))
+
+
+@dataclass
+class SignalRun:
+    """The unreviewed signals of one run on one chart: one row on the list to review."""
+
+    signals: list[Signal]  # oldest first
+
+    @property
+    def first(self) -> Signal:
+        return self.signals[0]
+
+    @property
+    def latest(self) -> Signal:
+        return self.signals[-1]
+
+    def __len__(self) -> int:
+        return len(self.signals)
+
+
+def signal_runs(unreviewed: QuerySet[Signal], every: QuerySet[Signal]) -> list[SignalRun]:
+    """The runs that ``unreviewed`` signals belong to, newest first (by their latest point).
+
+    ``every`` is the same person's signals, reviewed or not, so a run is cut where the chart's
+    series cuts it. Two queries, however many signals."""
+    rows = list(unreviewed.select_related("measure", "ward", "organisation"))
+    if not rows:
+        return []
+    open_ids = {s.pk for s in rows}
+    by_pk = {s.pk: s for s in rows}
+    charts = {(s.organisation_id, s.ward_id, s.measure_id) for s in rows}
+    series: dict[tuple, list[Signal]] = defaultdict(list)
+    for signal in every.filter(
+        measure_id__in={m for _o, _w, m in charts},
+        organisation_id__in={o for o, _w, _m in charts},
+    ).order_by("period_start", "pk"):
+        key = (signal.organisation_id, signal.ward_id, signal.measure_id)
+        if key in charts:
+            series[key].append(by_pk.get(signal.pk, signal))
+    runs = []
+    for chart_signals in series.values():
+        for run in split_runs(chart_signals):
+            members = [s for s in run if s.pk in open_ids]
+            if members:
+                runs.append(SignalRun(members))
+    runs.sort(
+        key=lambda r: (
+            -r.latest.period_start.toordinal(),
+            r.latest.organisation.name if r.latest.organisation_id else "",
+            r.latest.ward.name if r.latest.ward_id else "",
+            r.latest.measure.order,
+            r.latest.measure.name,
+        )
     )
+    return runs

@@ -39,6 +39,7 @@ LIMIT = "#4c6272"
 TARGET = "#007f3b"
 TRAJECTORY = "#330072"
 ANNOTATION = "#005eb8"
+INCOMPLETE = "#768692"  # NHS.UK mid grey: 3.9:1 on white, for a month too few wards reported
 FONT = "Frutiger W01, Arial, sans-serif"
 
 WIDTH = 760
@@ -191,12 +192,14 @@ def chart_svg(
     labelled = f'aria-labelledby="{title_id}"' + (
         f' aria-describedby="{escape(describedby)}"' if describedby else ""
     )
+    incomplete = sorted(chart.incomplete, key=lambda m: m.period)
+    description = " ".join(part for part in (chart.summary, incomplete_text(chart)) if part)
     parts = [
         f'<svg id="{escape(element_id)}" class="app-chart" role="img" {labelled} '
         f'viewBox="0 0 {width} {height}" width="100%" preserveAspectRatio="xMidYMid meet" '
         f'xmlns="http://www.w3.org/2000/svg" font-family="{FONT}" font-size="12">',
         f'<title id="{title_id}">{escape(title)} ({escape(chart.chart_name)})</title>',
-        f'<desc id="{desc_id}">{escape(chart.summary)}</desc>',
+        f'<desc id="{desc_id}">{escape(description)}</desc>',
         f'<rect x="0" y="0" width="{width}" height="{height}" fill="#ffffff"/>',
     ]
     if not points:
@@ -206,8 +209,9 @@ def chart_svg(
         )
         return mark_safe("".join(parts))  # noqa: S308
 
-    # x: by date, so annotations between data points fall in place.
-    first, last = points[0].period, points[-1].period
+    # x: by date, so annotations between data points fall in place (greyed months too).
+    periods = [points[0].period, points[-1].period, *(m.period for m in incomplete)]
+    first, last = min(periods), max(periods)
     span = max((last - first).days, 1)
 
     def x_of(d: date) -> float:
@@ -218,7 +222,7 @@ def chart_svg(
     # y: everything drawn must fit.
     kind = chart.measure.kind
     floor = 0.0 if chart.measure.kind in ("percentage", "rate", "count") else None
-    values: list[float] = [p.value for p in points]
+    values: list[float] = [p.value for p in points] + [m.value for m in incomplete]
     for p in points:
         lower = p.lower_limit
         if lower is not None and floor is not None and all(q.value >= floor for q in points):
@@ -327,6 +331,8 @@ def chart_svg(
         f'<path class="app-spc-line" d="{_data_path(chart.points, x_of, y_of)}" fill="none" '
         f'stroke="{SECONDARY_TEXT}" stroke-width="1.5"/>'
     )
+    for m in incomplete:
+        parts.append(_incomplete_marker(x_of(m.period), y_of(m.value), m))
     for p in points:
         parts.append(_marker(p.signal_kind, x_of(p.period), y_of(p.value)))
         if p.notes:
@@ -349,6 +355,35 @@ def chart_svg(
         )
     parts.append("</svg>")
     return mark_safe("".join(parts))  # noqa: S308 - numbers and escaped text only
+
+
+def _incomplete_marker(x: float, y: float, month: Any = None) -> str:
+    """A month too few wards reported: a hollow grey square, apart from the data line, with its
+    own tooltip. Its shape, not only its colour, tells it from the months that count."""
+    r = 5
+    tip = ""
+    if month is not None:
+        coverage = f" ({month.coverage})" if month.coverage else ""
+        tip = f"<title>{escape(month.label)}: incomplete{escape(coverage)}, not used</title>"
+    return (
+        f'<rect class="app-spc-incomplete" x="{x - r:.1f}" y="{y - r:.1f}" width="{2 * r}" '
+        f'height="{2 * r}" fill="#ffffff" stroke="{INCOMPLETE}" stroke-width="2" '
+        f'stroke-dasharray="3 2">{tip}</rect>'
+    )
+
+
+def incomplete_text(chart: Chart) -> str:
+    """The greyed months in words, for the chart's text alternative."""
+    months = sorted(chart.incomplete, key=lambda m: m.period)
+    if not months:
+        return ""
+    names = [m.label for m in months]
+    listed = names[0] if len(names) == 1 else f"{', '.join(names[:-1])} and {names[-1]}"
+    verb = "is" if len(names) == 1 else "are"
+    return (
+        f"{listed} {verb} greyed as incomplete: too few wards reported, so "
+        f"{'it is' if len(names) == 1 else 'they are'} not used in the limits or rules."
+    )
 
 
 def place_markers(items: list[tuple[float, str]]) -> list[tuple[float, int, str]]:
@@ -446,6 +481,10 @@ def _legend_items(chart: Chart) -> list[tuple[str, str, str]]:
     for kind, text in labels.SIGNAL_LEGEND.items():
         if kind in kinds:
             items.append((kind, _marker(kind, 10, 0), text))
+    if chart.incomplete:
+        items.append(
+            ("incomplete", _incomplete_marker(10, 0), "Incomplete: too few wards, not used")
+        )
     if chart.target is not None:
         items.append(
             (

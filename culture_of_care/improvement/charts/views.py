@@ -367,22 +367,90 @@ def _signal_where(signal: Signal) -> tuple[str, str]:
     return where, url
 
 
+def _ward_labels(signals: list[Signal]) -> dict[int, str]:
+    """Each ward's name, with its organisation beside it where another ward has the same name."""
+    names: dict[str, set[int]] = {}
+    for s in signals:
+        if s.ward_id:
+            names.setdefault(s.ward.name.casefold(), set()).add(s.ward_id)
+    return {
+        s.ward_id: (
+            f"{s.ward.name} ({s.organisation.name})"
+            if len(names[s.ward.name.casefold()]) > 1
+            else s.ward.name
+        )
+        for s in signals
+        if s.ward_id
+    }
+
+
+def _int_param(request: HttpRequest, name: str) -> int | None:
+    value = request.GET.get(name, "")
+    return int(value) if value.isdigit() else None
+
+
 def _signal_list(request: HttpRequest, signals: Any, **context: Any) -> HttpResponse:
-    page = Paginator(selectors.signal_rows(signals), 50).get_page(request.GET.get("page"))
+    """One row per run of special cause (a shift of 7 is one row), newest first, filtered by
+    ward and measure."""
+    every = Signal.objects.visible_to(request.user)
+    options = list(signals.select_related("measure", "ward", "organisation"))
+    ward_labels = _ward_labels(options)
+    ward_id, measure_id = _int_param(request, "ward"), _int_param(request, "measure")
+    wards = sorted(
+        {(s.ward_id, ward_labels[s.ward_id]) for s in options if s.ward_id},
+        key=lambda w: w[1].casefold(),
+    )
+    measures = sorted(
+        {(s.measure_id, s.measure.name, s.measure.order) for s in options},
+        key=lambda m: (m[2], m[1]),
+    )
+    if ward_id in {w for w, _label in wards}:
+        signals = signals.filter(ward_id=ward_id)
+    else:
+        ward_id = None
+    if measure_id in {m for m, _n, _o in measures}:
+        signals = signals.filter(measure_id=measure_id)
+    else:
+        measure_id = None
+    runs = selectors.signal_runs(signals, every)
+    page = Paginator(runs, 50).get_page(request.GET.get("page"))
     rows = []
-    for signal in page:
+    for run in page:
+        signal = run.latest
         where, chart_url = _signal_where(signal)
+        if signal.ward_id:
+            where = ward_labels.get(signal.ward_id, where)
+        frequency = signal.measure.frequency
+        latest = labels.period_label(signal.period_start, frequency)
+        first = labels.period_label(run.first.period_start, frequency)
         rows.append(
             {
                 "signal": signal,
                 "where": where,
-                "period": labels.period_label(signal.period_start, signal.measure.frequency),
+                "period": latest if len(run) == 1 else f"{first} to {latest}",
+                "points": len(run),
                 "rule": labels.rule_label(signal.rule),
                 "chart_url": chart_url,
                 "review_url": reverse("charts:signal_review", args=[signal.pk]),
             }
         )
-    return render(request, "charts/signals.html", {"page": page, "rows": rows, **context})
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(
+        request,
+        "charts/signals.html",
+        {
+            "page": page,
+            "rows": rows,
+            "wards": [(w, label) for w, label in wards],
+            "measures": [(m, name) for m, name, _o in measures],
+            "ward_id": ward_id,
+            "measure_id": measure_id,
+            "filtered": bool(ward_id or measure_id),
+            "query": query.urlencode(),
+            **context,
+        },
+    )
 
 
 @login_required

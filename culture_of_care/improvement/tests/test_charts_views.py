@@ -298,7 +298,9 @@ def test_note_refuses_an_nhs_number(client_for, ward_member, ward, measure):
 def test_signal_stays_listed_until_reviewed(client_for, qi_coach, ward, measure, signal):
     client = client_for(qi_coach)
     listed = client.get(reverse("charts:my_signals")).text
-    assert "7 signals to review" in listed
+    # A shift of 7 is one run: one row to review, not seven.
+    assert "1 signal to review" in listed
+    assert "7 points in a row" in listed
     review_url = reverse("charts:signal_review", args=[signal.pk])
     page = client.get(review_url).text
     assert "Apply this to the 6 other unreviewed points of the same run" in page
@@ -329,7 +331,7 @@ def test_ward_and_organisation_pages_show_the_panels(client_for, org_lead, ward,
     ward_page = client.get(reverse("wards:detail", args=[ward.pk])).text
     assert "Measures and signals to review" in ward_page
     assert reverse("charts:ward_summary", args=[ward.pk]) in ward_page
-    assert "7 signals to review" in ward_page
+    assert "1 signal to review" in ward_page
     org_page = client.get(reverse("organisations:detail", args=[org.ods_code])).text
     assert reverse("charts:organisation_summary", args=[org.ods_code]) in org_page
 

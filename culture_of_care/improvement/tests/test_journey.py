@@ -181,12 +181,14 @@ def test_a_month_of_data_with_one_mistake_saves_nothing_then_saves(
     assert DataPoint.objects.filter(ward=project.ward).count() == 2
     entry = AuditEntry.objects.get(action="data_points.save")
     assert entry.actor == ward_member
-    assert entry.changes[f"feel_safe {key}"]["numerator"] == ["", "8"]
+    # The history names the measure and the month, not their codes.
+    assert entry.changes[f"{safe.name}, {month:%B %Y}"]["numerator"] == ["", "8"]
 
     # Correcting a value keeps the old and new value in the history shown on the page.
     client.post(url, {f"n-{rp.pk}-{key}": "5", f"d-{rp.pk}-{key}": "500"})
     page = client.get(url).text
-    assert "rp_all " + key + ": 4 / 500 to 5 / 500" in page
+    assert f"{rp.name}, {month:%B %Y}: 4 / 500 to 5 / 500" in page
+    assert "rp_all" not in page.split("Change history")[1]
 
 
 @pytest.mark.parametrize(

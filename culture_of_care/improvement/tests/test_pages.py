@@ -73,7 +73,9 @@ def test_ward_member_sets_the_aim_and_chooses_measures(client_for, ward_member, 
         {
             "aim_what": "Fewer restraints",
             "aim_how_much": "Half",
-            "aim_by_when": "2027-06-30",
+            "aim_by_when_day": "30",
+            "aim_by_when_month": "6",
+            "aim_by_when_year": "2027",
             "change_theory": project.change_theory_id,
             "team": [ward_member.pk],
             "measures": [safe.pk],
@@ -88,7 +90,13 @@ def test_ward_member_sets_the_aim_and_chooses_measures(client_for, ward_member, 
 def test_aim_date_in_the_past_is_refused(client_for, ward_member, project):
     response = client_for(ward_member).post(
         reverse("improvement:project_edit", args=[project.pk]),
-        {"aim_what": "x", "aim_how_much": "y", "aim_by_when": "2020-01-01"},
+        {
+            "aim_what": "x",
+            "aim_how_much": "y",
+            "aim_by_when_day": "1",
+            "aim_by_when_month": "1",
+            "aim_by_when_year": "2020",
+        },
     )
     assert "must be in the future" in response.text
 

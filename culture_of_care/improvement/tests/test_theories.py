@@ -54,6 +54,8 @@ def test_driver_diagram_reads_as_a_nested_list(
     )
     assert "1. Lived experience" in page
     assert "Open a new version" not in page
+    # Internal codes are for the programme's data, not for people reading the diagram.
+    assert "ward-c-community-meeting" not in page and "(ward-p-" not in page
 
 
 def test_new_version_copies_the_diagram_and_publishing_keeps_projects_on_theirs(admin, project):

@@ -80,6 +80,19 @@ def team_people(project: Project) -> Any:
     return (current | User.objects.filter(projects=project)).distinct().order_by("full_name")
 
 
+def project_measures(project: Project) -> Any:
+    """The measures a cycle of this project may aim to move: those charted for its ward (or,
+    for an organisation's project, for the organisation)."""
+    from culture_of_care.improvement.charts.results import Scope
+    from culture_of_care.improvement.charts.selectors import measures_in_scope
+
+    if project.ward_id:
+        scope = Scope("ward", project.organisation_id, project.ward_id)
+    else:
+        scope = Scope("organisation", project.organisation_id, None)
+    return measures_in_scope(scope).order_by("order", "name")
+
+
 def no_project(request: HttpRequest, place: Ward | Organisation) -> HttpResponse:
     """The plain page for a ward or organisation whose project onboarding has not made."""
     return render(request, "improvement/no_project.html", {"place": place}, status=404)

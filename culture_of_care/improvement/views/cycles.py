@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
@@ -18,6 +19,7 @@ from culture_of_care.improvement.models import CycleStatus, Decision, PDSACycle
 from culture_of_care.improvement.views.common import (
     editable_cycle,
     editable_idea,
+    project_measures,
     team_people,
     visible_cycle,
     visible_project,
@@ -55,17 +57,33 @@ def task_list(cycle: PDSACycle, editable: bool) -> list[dict]:
     return items
 
 
+def next_stage_url(cycle: PDSACycle, saved: str) -> str:
+    """Where "save and move on" goes: the stage the cycle is now at, if the one just saved moved
+    it on (do to study, study to act); otherwise back to the cycle."""
+    if saved == "do" and cycle.status == CycleStatus.STUDY:
+        return reverse("improvement:cycle_stage", args=[cycle.pk, "study"])
+    if saved == "study" and cycle.status == CycleStatus.ACT:
+        return reverse("improvement:cycle_act", args=[cycle.pk])
+    return reverse("improvement:cycle", args=[cycle.pk])
+
+
 @login_required
 def cycle_add(request: HttpRequest, pk: int) -> HttpResponse:
     idea = editable_idea(request, pk)
     people = team_people(idea.project)
-    form = PlanForm(request.POST or None, people=people, initial={"title": idea.title})
+    form = PlanForm(
+        request.POST or None,
+        people=people,
+        measures=project_measures(idea.project),
+        initial={"title": idea.title},
+    )
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         cycle = services.pdsa_cycle_create(
             change_idea=idea,
             actor=request.user,
             participants=list(data["participants"]),
+            measures=list(data["measures"]),
             **{name: data[name] for name in stages.PLAN.fields},
         )
         messages.success(request, f"Cycle {cycle.number} is planned.")
@@ -86,6 +104,9 @@ def cycle_detail(request: HttpRequest, pk: int, start_error: str = "") -> HttpRe
         "improvement/cycle_detail.html",
         {
             "cycle": cycle,
+            "stuck_since": selectors.stuck_since(cycle),
+            "stuck_days": settings.PDSA_STAGE_STUCK_DAYS,
+            "measures": cycle.measures.order_by("order", "name"),
             "idea": cycle.change_idea,
             "project": cycle.change_idea.project,
             "participants": cycle.participants.order_by("full_name"),
@@ -116,6 +137,7 @@ def cycle_stage(request: HttpRequest, pk: int, stage: str) -> HttpResponse:
     kwargs = {"instance": cycle}
     if stage == "plan":
         kwargs["people"] = team_people(cycle.change_idea.project)
+        kwargs["measures"] = project_measures(cycle.change_idea.project)
     form = form_class(request.POST or None, **kwargs)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -125,13 +147,14 @@ def cycle_stage(request: HttpRequest, pk: int, stage: str) -> HttpResponse:
                 actor=request.user,
                 stage=stage,
                 participants=list(data["participants"]) if stage == "plan" else None,
+                measures=list(data["measures"]) if stage == "plan" else None,
                 **{name: data[name] for name in stages.RECORDED[stage].fields},
             )
         except ValidationError as exc:
             form.add_error(None, exc)
         else:
             messages.success(request, f"The {stage} stage has been saved.")
-            return redirect("improvement:cycle", pk=cycle.pk)
+            return redirect(next_stage_url(cycle, stage))
     return render(
         request,
         "improvement/cycle_stage_form.html",
@@ -255,5 +278,9 @@ def project_cycles(request: HttpRequest, pk: int) -> HttpResponse:
     if view == "timeline":
         context["timeline"] = selectors.timeline(cycles[:500])
     else:
-        context["page"] = Paginator(cycles, 50).get_page(request.GET.get("page"))
+        page = Paginator(selectors.stage_entered_on(cycles), 50).get_page(request.GET.get("page"))
+        selectors.mark_stuck(page.object_list)
+        context["page"] = page
+        context["any_stuck"] = any(cycle.stuck_since for cycle in page.object_list)
+        context["stuck_days"] = settings.PDSA_STAGE_STUCK_DAYS
     return render(request, "improvement/cycle_list.html", context)

@@ -101,6 +101,15 @@ def test_after_the_deadline_a_month_counts_only_when_enough_wards_reported(
         assert november["signal"] == "Not used: too few wards reported"
         assert "November 2026 (4 of 6 wards reported)" in response.text
         assert "app-row-incomplete" in response.text
+        # On the chart itself: one greyed marker, named in the legend and the text alternative.
+        svg = str(figure.svg)
+        assert svg.count('<rect class="app-spc-incomplete"') == 2  # the month and its legend
+        assert "November 2026: incomplete (4 of 6 wards reported), not used" in svg
+        assert "app-spc-legend--incomplete" in svg
+        assert "Incomplete: too few wards, not used" in svg
+        desc = svg.split("<desc")[1].split("</desc>")[0]
+        assert "November 2026 is greyed as incomplete" in desc
+        assert "not used in the limits or rules" in desc
 
         # A lower threshold (a setting) lets the same month count.
         settings.REPORTING_COMPLETENESS_THRESHOLD = 0.6
