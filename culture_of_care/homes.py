@@ -24,7 +24,7 @@ from wards.models import Ward
 
 def this_month_url(ward: Ward) -> str:
     """Where a ward enters this month's data (the one place to repoint when that page moves)."""
-    return reverse("improvement:ward_data", args=[ward.pk])
+    return reverse("improvement:ward_data_month", args=[ward.pk])
 
 
 # --- Charts at a glance (the MDC summary, small) -------------------------------------------------

@@ -18,7 +18,11 @@ from coaching.tests.factories import (
     ExecutiveSessionFactory,
 )
 from culture_of_care.improvement.models import Measure
-from culture_of_care.improvement.tests.factories import DataPointFactory, ensure_reference_data
+from culture_of_care.improvement.tests.factories import (
+    DataPointFactory,
+    ProjectFactory,
+    ensure_reference_data,
+)
 from organisations.tests.factories import BarrierFactory
 from risk.tests.factories import risk_scene
 from tests.factories import OrganisationFactory, WardFactory
@@ -60,7 +64,13 @@ def test_ward_member_home_calls_for_this_months_data_and_shows_charts_at_a_glanc
     html = _home(client, ward_member, django_assert_max_num_queries, WARD_HOME_QUERIES)
 
     assert "Enter this month's data" in html
-    assert reverse("improvement:ward_data", args=[ward.pk]) in html
+    month_link = reverse("improvement:ward_data_month", args=[ward.pk])
+    assert month_link in html
+    # The call leads to the one-page "this month" form of the ward's project.
+    project = ProjectFactory(ward=ward)
+    landed = client.get(month_link)
+    assert landed.status_code == 302
+    assert landed["Location"] == reverse("improvement:data_month", args=[project.pk])
     assert "Your charts at a glance" in html
     measure = Measure.objects.get(code="rp_all")
     assert reverse("charts:ward_chart", args=[ward.pk, measure.pk]) in html
@@ -180,3 +190,10 @@ def test_executive_home_shows_their_sessions_and_actions_only(
     assert "Walk the wards monthly" in html
     assert "signals to review" not in html
     assert "dashboard" not in html.lower().split("<main", 1)[1]
+
+
+@pytest.mark.django_db
+def test_this_month_link_of_another_organisations_ward_is_not_found(client, ward, other_org_member):
+    client.force_login(other_org_member)
+    response = client.get(reverse("improvement:ward_data_month", args=[ward.pk]))
+    assert response.status_code == 404

@@ -16,6 +16,7 @@ urlpatterns = [
     path("theories/<id:pk>/nodes/<id:node_pk>/remove/", theories.node_delete, name="node_delete"),
     path("wards/<id:ward_pk>/", projects.ward_project, name="ward_project"),
     path("wards/<id:ward_pk>/data/", data.ward_data, name="ward_data"),
+    path("wards/<id:ward_pk>/data/month/", data.ward_data_month, name="ward_data_month"),
     path(
         "organisations/<ods:ods_code>/", projects.organisation_project, name="organisation_project"
     ),

@@ -759,3 +759,13 @@ def ward_data(request: HttpRequest, ward_pk: int) -> HttpResponse:
     if project is None:
         return no_project(request, ward)
     return redirect("improvement:data", pk=project.pk)
+
+
+@login_required
+def ward_data_month(request: HttpRequest, ward_pk: int) -> HttpResponse:
+    """A ward's "this month" form, reached by the ward (home pages link here)."""
+    ward = get_visible_or_404(Ward, request.user, pk=ward_pk)
+    project = selectors.ward_project(ward)
+    if project is None:
+        return no_project(request, ward)
+    return redirect("improvement:data_month", pk=project.pk)
