@@ -58,7 +58,9 @@ def test_every_free_text_model_field_uses_the_guard():
     reference = {"improvement.Commitment.meaning"}
     missing = []
     for model in apps.get_models():
-        if not model.__module__.startswith(ours):
+        # History event tables are written by database triggers, copying rows whose own fields
+        # carry the guard; nobody types into them.
+        if not model.__module__.startswith(ours) or model._meta.app_label == "history":
             continue
         for field in model._meta.get_fields():
             if isinstance(field, models.TextField) and validate_no_nhs_number not in (

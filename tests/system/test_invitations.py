@@ -80,7 +80,7 @@ def test_org_lead_invites_a_ward_member_who_sets_a_password(
     press_and_wait(invitee)
 
     assert invitee.url == f"{live_server.url}/"
-    assert invitee.title() == "My ward - Culture of Care"
+    assert invitee.title() == "Willow Ward - Culture of Care"
     assert invitee.locator("h1").inner_text() == "Willow Ward"
     assert "Your account is ready" in invitee.content()
     check_axe(invitee)

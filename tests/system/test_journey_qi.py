@@ -107,7 +107,9 @@ def test_coach_records_a_progress_score(page, live_server, qi_coach, ward):
     page.goto(f"{live_server.url}{reverse('improvement:scores', args=[project.pk])}")
     assert "Suggested from the evidence" in page.locator("main").inner_text()
     check_axe(page)
-    page.check("#id_scored_by_0")
+    # A coach can only score as the coach: the form states it rather than offering one radio.
+    assert page.locator("#id_scored_by").get_attribute("type") == "hidden"
+    assert page.locator("#id_scored_by").get_attribute("value") == "coach"
     page.check("text=2.0 Activity, but no changes")
     page.fill("#id_rationale", "Baseline under way")
     _submit(page, "Record the score")

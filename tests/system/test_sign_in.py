@@ -34,10 +34,11 @@ def test_ward_member_signs_in_with_the_keyboard_and_lands_on_my_ward(
     press_and_wait(page)
 
     assert page.url == f"{live_server.url}/"
-    assert page.title() == "My ward - Culture of Care"
+    # The ward's own home, named for the ward.
+    assert page.title() == "Willow Ward - Culture of Care"
     assert page.locator("h1").inner_text() == "Willow Ward"
-    # Keyboard users reach the ward card's link and it shows focus.
-    page.focus("a.nhsuk-card__link")
+    # Keyboard users reach the home's first call, "Enter this month's data", and it shows focus.
+    page.focus("main a.nhsuk-button")
     assert_focus_visible(page)
     check_axe(page)
 

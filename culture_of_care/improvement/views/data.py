@@ -730,7 +730,7 @@ def upload_template(request: HttpRequest, ods_code: str, kind: str) -> HttpRespo
     rows = upload_template_rows(request, organisation)
     filename = f"{organisation.ods_code}-data-{month:%Y-%m}"
     if kind == "csv":
-        return csv_download([TEMPLATE_COLUMNS, *rows], f"{filename}.csv")
+        return csv_download(TEMPLATE_COLUMNS, rows, f"{filename}.csv")
     import openpyxl
     from openpyxl.styles import Font
 
