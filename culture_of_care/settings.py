@@ -488,6 +488,9 @@ if not 1 <= DATA_SUBMISSION_DEADLINE_DAY <= 28:
 # Occupied bed days below this share of beds x days need a note saying why.
 DATA_BED_DAYS_MIN_SHARE = env.float("DATA_BED_DAYS_MIN_SHARE", default=0.3)
 # A month with fewer than this share of expected wards reporting is shown as incomplete.
+# The ward's "this month" form opens at the latest month not yet entered among this many recent
+# months (older gaps are filled from the full grid); with none missing, at the last closed month.
+DATA_MONTH_LOOKBACK_MONTHS = env.int("DATA_MONTH_LOOKBACK_MONTHS", default=3)
 REPORTING_COMPLETENESS_THRESHOLD = env.float("REPORTING_COMPLETENESS_THRESHOLD", default=0.8)
 if not 0 < REPORTING_COMPLETENESS_THRESHOLD <= 1:
     raise ImproperlyConfigured("REPORTING_COMPLETENESS_THRESHOLD must be above 0 and at most 1.")

@@ -255,13 +255,16 @@ def grid_periods(ward: Ward, *, today: date | None = None, start: date | None = 
 
 
 def month_to_enter(ward: Ward, measures: list[Any], months: list[date]) -> date | None:
-    """The month the "this month" form opens at: the latest month of the window (``months``,
-    oldest first) that does not yet have a total for every measure; the latest month when all
-    are entered. None when the window is empty."""
+    """The month the "this month" form opens at: of the last ``DATA_MONTH_LOOKBACK_MONTHS``
+    months of the window (``months``, oldest first), the latest that does not yet have a total
+    for every measure; the latest month when all of those are entered (an old gap is for the
+    grid, not a reason to open the ward's monthly task years back). None when the window is
+    empty."""
     if not months:
         return None
-    done = entered_months(ward, measures, months)
-    return next((m for m in reversed(months) if m not in done), months[-1])
+    recent = months[-settings.DATA_MONTH_LOOKBACK_MONTHS :]
+    done = entered_months(ward, measures, recent)
+    return next((m for m in reversed(recent) if m not in done), months[-1])
 
 
 def entered_months(ward: Ward, measures: list[Any], months: list[date]) -> set[date]:

@@ -130,3 +130,22 @@ def test_a_paste_into_the_grid_reports_every_problem_at_once(client_for, ward_me
     assert "Pasted row 1: &#x27;no_such&#x27; is not one of this ward&#x27;s measures" in text
     assert "Pasted row 2: " in text and "cannot be negative" in text
     assert not DataPoint.objects.exists()
+
+
+def test_an_old_gap_does_not_send_the_form_years_back(client_for, ward_member, project, settings):
+    """A ward up to date for the recent months opens at the last closed month, even when a
+    month long ago was never entered (that is for the full grid)."""
+    settings.DATA_MONTH_LOOKBACK_MONTHS = 3
+    latest = last_closed_month(timezone.localdate())
+    measures = list(project.measures.filter(is_active=True))
+    for back in range(3):
+        for measure in measures:
+            DataPointFactory(
+                ward=project.ward,
+                measure=measure,
+                period_start=add_months(latest, -back),
+                numerator=1,
+                denominator=400,
+            )
+    response = client_for(ward_member).get(_url(project))
+    assert response.context["month"] == latest
