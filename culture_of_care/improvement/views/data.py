@@ -754,18 +754,19 @@ def upload_template(request: HttpRequest, ods_code: str, kind: str) -> HttpRespo
 
 @login_required
 def ward_data(request: HttpRequest, ward_pk: int) -> HttpResponse:
-    ward = get_visible_or_404(Ward, request.user, pk=ward_pk)
-    project = selectors.ward_project(ward)
-    if project is None:
-        return no_project(request, ward)
-    return redirect("improvement:data", pk=project.pk)
+    return _to_ward_project(request, ward_pk, "improvement:data")
 
 
 @login_required
 def ward_data_month(request: HttpRequest, ward_pk: int) -> HttpResponse:
     """A ward's "this month" form, reached by the ward (home pages link here)."""
+    return _to_ward_project(request, ward_pk, "improvement:data_month")
+
+
+def _to_ward_project(request: HttpRequest, ward_pk: int, url_name: str) -> HttpResponse:
+    """Redirect to ``url_name`` of the ward's project, or say the ward has none yet."""
     ward = get_visible_or_404(Ward, request.user, pk=ward_pk)
     project = selectors.ward_project(ward)
     if project is None:
         return no_project(request, ward)
-    return redirect("improvement:data_month", pk=project.pk)
+    return redirect(url_name, pk=project.pk)
